@@ -1,0 +1,20 @@
+"""rectool plugin: LightFM (WARP / BPR / logistic hybrid matrix factorisation) as model ``lightfm``.
+
+Registered through the ``rectool`` entry-point group. Importing this module never imports
+``lightfm`` itself (that happens inside ``fit``), so listing models stays fast and a missing
+backend only fails when the model is actually trained.
+"""
+
+from __future__ import annotations
+
+from rectool import hookimpl
+
+from rectool_lightfm.model import LightFMModel
+
+__all__ = ["LightFMModel", "register_models"]
+__version__ = "0.1.0"
+
+
+@hookimpl
+def register_models(register) -> None:  # noqa: ANN001 - the rectool Register callback
+    register("lightfm", LightFMModel)

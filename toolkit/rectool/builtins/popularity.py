@@ -1,0 +1,28 @@
+"""Popularity: every user gets the items most users interacted with in training (the floor)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from rectool.data.dataset import Dataset
+from rectool.models import Model
+
+
+class Popularity(Model):
+    """Most popular items by number of training users; the baseline every model must beat."""
+
+    def _fit(self, train: Dataset) -> None:
+        self.counts_ = train.item_counts().astype(np.float32)
+
+    def score(self, users: np.ndarray, items: np.ndarray | None = None) -> np.ndarray:
+        self._check_fitted()
+        row = self.counts_ if items is None else self.counts_[np.asarray(items)]
+        return np.broadcast_to(row, (len(users), len(row)))
+
+    def get_state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+        return {}, {"counts": self.counts_}
+
+    def set_state(self, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
+        self.counts_ = arrays["counts"]

@@ -1,0 +1,196 @@
+"""The ``rectool`` command line: a thin shell over ``rectool.compare`` and the registries.
+
+Domain errors (``RectoolError``) become click errors here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+
+from rectool import plugins
+from rectool.errors import ConfigError, RectoolError
+from rectool.registry import get_registry, resolve
+
+
+def _domain_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except RectoolError as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper
+
+
+def _split_list(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split(",") if v.strip()]
+
+
+def parse_value(raw: str) -> Any:
+    """``10`` -> 10, ``0.5`` -> 0.5, ``true`` -> True, ``none`` -> None, else the string."""
+    lowered = raw.strip().lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    if lowered in ("none", "null"):
+        return None
+    try:
+        return ast.literal_eval(raw.strip())
+    except (ValueError, SyntaxError):
+        return raw.strip()
+
+
+def parse_params(items: tuple[str, ...], models: list[str]) -> dict[str, dict[str, Any]]:
+    """``--param lightfm.epochs=10`` -> {"lightfm": {"epochs": 10}}; the model must be chosen."""
+    out: dict[str, dict[str, Any]] = {m: {} for m in models}
+    for item in items:
+        key, eq, raw = item.partition("=")
+        model, dot, name = key.partition(".")
+        if not eq or not dot or not name:
+            raise ConfigError(f"--param {item!r}: use MODEL.NAME=VALUE, e.g. lightfm.epochs=10")
+        if model not in out:
+            raise ConfigError(
+                f"--param {item!r}: model {model!r} is not among --models ({', '.join(models)})"
+            )
+        out[model][name] = parse_value(raw)
+    return out
+
+
+def parse_k(value: str) -> list[int]:
+    try:
+        ks = [int(v) for v in _split_list(value)]
+    except ValueError:
+        raise ConfigError(f"--k {value!r}: use a positive integer or a list like 5,10,20") from None
+    if not ks or min(ks) < 1:
+        raise ConfigError(f"--k {value!r}: use a positive integer or a list like 5,10,20")
+    return ks
+
+
+def create_cli() -> click.Group:
+    """Build the CLI group; plugins add commands through ``register_commands``."""
+
+    @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+    @click.version_option(package_name="rectool")
+    def cli() -> None:
+        """Compare recommenders on social e-commerce data, then serve the winner."""
+
+    @cli.command()
+    @click.option("--models", "-m", required=True, help="Comma-separated model names.")
+    @click.option("--dataset", "-d", default="ml-100k", show_default=True,
+                  help="Registered dataset name, or a CSV/TSV/Parquet file.")
+    @click.option("--columns", default=None,
+                  help="For a file: user=COL,item=COL[,rating=COL][,timestamp=COL].")
+    @click.option("--social", default=None, help="For a file: a social edge file (src,dst).")
+    @click.option("--k", "k", default="10", show_default=True, help="Cut-off, or a list: 5,10.")
+    @click.option("--metrics", default=None,
+                  help="Comma-separated metrics [default: precision,recall,f1,ndcg,map,mrr,"
+                       "hit_rate,coverage; plus rmse,mae on rated data].")
+    @click.option("--split", default="holdout:0.2", show_default=True,
+                  help="holdout:FRAC | temporal:FRAC | loo | kfold:K")
+    @click.option("--seed", default=42, show_default=True, type=int)
+    @click.option("--relevance", type=float, default=None,
+                  help="Rating threshold for relevance [default: 4 on a 1-5 scale].")
+    @click.option("--mask", type=click.Choice(["all", "positives"]), default="all",
+                  show_default=True,
+                  help="Training items excluded from rankings: all, or only relevant ones "
+                       "(Cornac's protocol).")
+    @click.option("--param", "params", multiple=True, metavar="MODEL.NAME=VALUE",
+                  help="Model parameter, repeatable: --param lightfm.epochs=10")
+    @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]),
+                  default="table", show_default=True)
+    @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+                  default=None, help="Also write results here (.json, .csv or table text).")
+    @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+    @_domain_errors
+    def compare(models: str, dataset: str, columns: str | None, social: str | None, k: str,
+                metrics: str | None, split: str, seed: int, relevance: float | None,
+                mask: str, params: tuple[str, ...], fmt: str, output: Path | None,
+                quiet: bool) -> None:
+        """Fit and evaluate models on one dataset; print a model x metric table."""
+        from rectool.evaluation import ModelSpec
+        from rectool.evaluation import compare as run_compare
+        from rectool.progress import NoProgress, RichProgress
+
+        names = _split_list(models)
+        per_model = parse_params(params, names)
+        options: dict[str, Any] = {}
+        if columns:
+            options["columns"] = columns
+        if social:
+            options["social"] = social
+        results = run_compare(
+            [ModelSpec(n, per_model[n]) for n in names],
+            dataset,
+            k=parse_k(k),
+            metrics=_split_list(metrics) or None,
+            split=split,
+            seed=seed,
+            relevance=relevance,
+            mask=mask,
+            dataset_options=options,
+            progress=NoProgress() if quiet else RichProgress(),
+        )
+        rendered = {"table": results.to_table, "json": results.to_json,
+                    "csv": results.to_csv}[fmt]()
+        click.echo(rendered.rstrip("\n"))
+        if output is not None:
+            out_fmt = {".json": "json", ".csv": "csv"}.get(output.suffix.lower(), fmt)
+            text = {"table": results.to_table, "json": results.to_json,
+                    "csv": results.to_csv}[out_fmt]()
+            output.write_text(text)
+            click.echo(f"wrote {output}", err=True)
+
+    def _listing(kind: str, command_name: str) -> None:
+        @cli.command(name=command_name, help=f"List registered {command_name}.")
+        @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+        @_domain_errors
+        def listing(as_json: bool) -> None:
+            entries = get_registry(kind).entries  # type: ignore[arg-type]
+            rows = [{"name": e.name, "plugin": e.plugin, "qualified": e.qualified,
+                     "description": e.description} for e in entries]
+            if as_json:
+                click.echo(json.dumps(rows, indent=2))
+                return
+            for r in sorted(rows, key=lambda r: (r["name"], r["plugin"])):
+                click.echo(f"{r['name']:<16} {r['plugin']:<12} {r['description']}")
+
+    _listing("model", "models")
+    _listing("metric", "metrics")
+    _listing("dataset", "datasets")
+
+    @cli.command(name="plugins")
+    @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+    def plugins_cmd(as_json: bool) -> None:
+        """List loaded plugins with distribution, version and hooks (failed ones too)."""
+        infos = plugins.plugin_infos()
+        rows = [
+            {"name": i.name, "distribution": i.distribution, "version": i.version,
+             "builtin": i.builtin, "hooks": i.hooks, "error": i.error}
+            for i in infos
+        ]
+        if as_json:
+            click.echo(json.dumps(rows, indent=2))
+            return
+        for r in rows:
+            status = f"FAILED: {r['error']}" if r["error"] else ", ".join(r["hooks"])
+            label = f"{r['distribution'] or '-'} {r['version'] or ''}".strip()
+            click.echo(f"{r['name']:<26} {label:<24} {status}")
+
+    pm = plugins.get_plugin_manager()
+    pm.hook.register_commands(cli=cli)
+    return cli
+
+
+def main() -> None:
+    """Console-script entry point."""
+    create_cli()(prog_name="rectool")
+
+
+__all__ = ["create_cli", "main", "parse_params", "parse_value", "resolve"]

@@ -1,0 +1,38 @@
+"""Domain errors. The CLI turns these into click errors at its edge; nothing else does."""
+
+from __future__ import annotations
+
+
+class RectoolError(Exception):
+    """Base class of every error rectool raises on purpose: the message is meant for a user."""
+
+
+class DataError(RectoolError):
+    """Input data is malformed: the message names the file, line, column or id, and the fix."""
+
+
+class DatasetNotFoundError(RectoolError):
+    """A known dataset is neither in the data directory nor downloadable right now."""
+
+
+class UnknownNameError(RectoolError, KeyError):
+    """A model, metric, dataset or command name that no plugin registered."""
+
+    def __str__(self) -> str:  # KeyError would repr() the message
+        return str(self.args[0]) if self.args else ""
+
+
+class AmbiguousNameError(RectoolError):
+    """A bare name registered by two plugins; the message lists the qualified names."""
+
+
+class ConfigError(RectoolError):
+    """A parameter, option or split specification that cannot be used."""
+
+
+class ModelError(RectoolError):
+    """A model was used wrongly (not fitted, wrong input width, missing requirement)."""
+
+
+class EvaluationError(RectoolError):
+    """Evaluation cannot produce a number (for example no user is evaluable)."""

@@ -1,0 +1,249 @@
+"""The evaluation harness: ``compare()`` fits each model on each fold and scores every metric.
+
+One ranking per model and fold, at the largest k, feeds every metric at every k through one
+(users x k) hits matrix. Users without a relevant test item are skipped and counted; users with
+relevant test items but no training row are cold and counted; both appear in the report.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from rectool.data.dataset import Dataset
+from rectool.data.splits import Fold, parse_split
+from rectool.errors import ConfigError, EvaluationError, ModelError
+from rectool.loading import load_dataset
+from rectool.metrics import Ranked, RatingPairs, hits_matrix
+from rectool.models import Model
+from rectool.progress import NoProgress, Progress
+from rectool.registry import resolve
+from rectool.results import ModelResult, Results
+
+DEFAULT_METRICS: tuple[str, ...] = (
+    "precision", "recall", "f1", "ndcg", "map", "mrr", "hit_rate", "coverage",
+)
+RATING_METRICS: tuple[str, ...] = ("rmse", "mae")
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A model name (bare or ``plugin:name``) and its parameters."""
+
+    name: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+def default_relevance(data: Dataset) -> float | None:
+    """Rating >= 4 on a 1-5 scale; the same relative point (75% of the range) on other scales."""
+    if data.kind != "explicit":
+        return None
+    low, high = data.rating_scale or (1.0, 5.0)
+    return float(low + 0.75 * (high - low))
+
+
+def compare(
+    models: Sequence[str | ModelSpec],
+    dataset: str | Dataset = "ml-100k",
+    *,
+    k: int | Sequence[int] = 10,
+    metrics: Sequence[str] | None = None,
+    split: str = "holdout:0.2",
+    seed: int = 42,
+    relevance: float | None = None,
+    mask: str = "all",
+    dataset_options: dict[str, Any] | None = None,
+    progress: Progress | None = None,
+) -> Results:
+    """Fit and evaluate models on one dataset under one protocol; see the module docstring.
+
+    ``mask="all"`` excludes every training item from a user's ranking (rectool's protocol);
+    ``mask="positives"`` excludes only training items rated at or above the relevance threshold
+    (Cornac's protocol, for like-with-like comparisons).
+    """
+    progress = progress or NoProgress()
+    specs = [m if isinstance(m, ModelSpec) else ModelSpec(m) for m in models]
+    if not specs:
+        raise ConfigError("no model given; name at least one, e.g. --models popularity")
+    ks = sorted({k} if isinstance(k, int) else set(k))
+    if not ks or ks[0] < 1:
+        raise ConfigError(f"k must be a positive integer, got {k!r}")
+    if mask not in ("all", "positives"):
+        raise ConfigError(f"mask must be 'all' or 'positives', got {mask!r}")
+    model_classes = [(s, resolve("model", s.name)) for s in specs]  # unknown names fail fast
+    for name in metrics or ():
+        resolve("metric", name)
+    data = dataset if isinstance(dataset, Dataset) else load_dataset(
+        dataset, **(dataset_options or {})
+    )
+    threshold = relevance if relevance is not None else default_relevance(data)
+    if data.kind != "explicit":
+        threshold = None
+    metric_names = list(metrics) if metrics else list(DEFAULT_METRICS) + (
+        list(RATING_METRICS) if data.kind == "explicit" else []
+    )
+    metric_classes = {m: resolve("metric", m).obj for m in metric_names}
+    for spec, entry in model_classes:  # refuse before any fitting
+        missing = sorted(r for r in entry.obj.requires if not data.has(r))
+        if missing:
+            raise ModelError(
+                f"model {spec.name!r} requires {', '.join(missing)}, which dataset "
+                f"{data.name!r} does not have"
+            )
+        entry.obj(seed=seed, **spec.params)  # validates parameter names early
+
+    splitter = parse_split(split)
+    folds = list(splitter.folds(data, seed))
+    progress.start(len(folds) * len(specs), "evaluating")
+    per_fold: list[list[ModelResult]] = []
+    users_info: dict[str, int] = {}
+    for fold in folds:
+        target = _Target.build(fold, threshold, mask)
+        users_info = _add_counts(users_info, target.counts)
+        fold_results = []
+        for spec, entry in model_classes:
+            progress.advance(f"{spec.name}: fit + evaluate (fold {fold.index + 1}/{len(folds)})")
+            model = entry.obj(seed=seed, **spec.params)
+            fold_results.append(
+                _evaluate(spec, entry.qualified, model, fold, target, ks, metric_classes)
+            )
+        per_fold.append(fold_results)
+    progress.finish()
+
+    protocol = {
+        "split": splitter.spec,
+        "split_description": splitter.describe(),
+        "folds": len(folds),
+        "seed": seed,
+        "k": ks,
+        "relevance": _describe_relevance(data, threshold),
+        "relevance_threshold": threshold,
+        "mask": "all training items" if mask == "all" else "training items rated relevant",
+        "candidates": "all items",
+        **users_info,
+    }
+    return Results(
+        dataset=data.summary(),
+        protocol=protocol,
+        models=ModelResult.merge_folds(per_fold),
+        metrics=[_metric_label(m, kk, metric_classes[m]) for m in metric_names for kk in
+                 (ks if metric_classes[m].uses_k else [None])],
+        cleaning=data.report.to_dict(),
+    )
+
+
+@dataclass
+class _Target:
+    """What one fold's test data asks of every model."""
+
+    users: np.ndarray  # evaluated user indices
+    relevant: sp.csr_matrix  # evaluated users x items
+    n_relevant: np.ndarray
+    mask: sp.csr_matrix | None
+    counts: dict[str, int]
+
+    @classmethod
+    def build(cls, fold: Fold, threshold: float | None, mask: str) -> _Target:
+        test, train = fold.test, fold.train
+        rel_rows = test.relevant(threshold)
+        rel = sp.csr_matrix(
+            (np.ones(int(rel_rows.sum()), dtype=np.float32),
+             (test.user_index[rel_rows], test.item_index[rel_rows])),
+            shape=(test.n_users, test.n_items),
+        )
+        n_rel = np.diff(rel.indptr)
+        in_test = test.user_counts() > 0
+        in_train = train.user_counts() > 0
+        evaluable = (n_rel > 0) & in_train
+        users = np.flatnonzero(evaluable)
+        counts = {
+            "users_evaluated": int(evaluable.sum()),
+            "users_skipped_no_relevant": int((in_test & (n_rel == 0)).sum()),
+            "users_skipped_cold": int(((n_rel > 0) & ~in_train).sum()),
+        }
+        exclude = None
+        if mask == "positives":
+            pos = train.relevant(threshold)
+            exclude = sp.csr_matrix(
+                (np.ones(int(pos.sum()), dtype=np.float32),
+                 (train.user_index[pos], train.item_index[pos])),
+                shape=(train.n_users, train.n_items),
+            )
+        return cls(users, rel[users], n_rel[users], exclude, counts)
+
+
+def _evaluate(
+    spec: ModelSpec,
+    qualified: str,
+    model: Model,
+    fold: Fold,
+    target: _Target,
+    ks: list[int],
+    metric_classes: dict[str, type],
+) -> ModelResult:
+    if len(target.users) == 0:
+        raise EvaluationError(
+            "no user can be evaluated: no test user has a relevant item and a training row "
+            f"({target.counts}); use a larger test fraction or a lower relevance threshold"
+        )
+    t0 = time.perf_counter()
+    model.fit(fold.train)
+    fit_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    recs = model.recommend(target.users, max(ks), exclude=target.mask)
+    rec_s = time.perf_counter() - t0
+    ranked_full = Ranked(recs, hits_matrix(recs, target.relevant), target.n_relevant,
+                         fold.train.n_items)
+    values: dict[str, float] = {}
+    per_user: dict[str, np.ndarray] = {}
+    pairs = _rating_pairs(model, fold)
+    for name, cls in metric_classes.items():
+        metric = cls()
+        if cls.needs == "ratings":
+            label = _metric_label(name, None, cls)
+            values[label] = float("nan") if pairs is None else float(metric.compute(pairs)[0])
+            continue
+        for kk in ks:
+            label = _metric_label(name, kk, cls)
+            vals = metric.compute(ranked_full.at(kk))
+            values[label] = cls.aggregate(vals)
+            if cls.per_user:
+                per_user[label] = vals
+    return ModelResult(
+        model=spec.name,
+        qualified=qualified,
+        params=dict(model.params),
+        fit_seconds=fit_s,
+        recommend_seconds=rec_s,
+        values=values,
+        per_user=per_user,
+        users=fold.train.users.to_ids(target.users),
+    )
+
+
+def _rating_pairs(model: Model, fold: Fold) -> RatingPairs | None:
+    test = fold.test
+    if not model.predicts_ratings or test.kind != "explicit":
+        return None
+    known = fold.train.user_counts()[test.user_index] > 0
+    users, items = test.user_index[known], test.item_index[known]
+    return RatingPairs(users, np.asarray(model.predict(users, items)), test.values[known])
+
+
+def _metric_label(name: str, k: int | None, cls: type) -> str:
+    return f"{name}@{k}" if cls.uses_k and k is not None else name
+
+
+def _describe_relevance(data: Dataset, threshold: float | None) -> str:
+    if threshold is None:
+        return "implicit: every test interaction is relevant"
+    return f"rating >= {threshold:g}"
+
+
+def _add_counts(total: dict[str, int], new: dict[str, int]) -> dict[str, int]:
+    return {key: total.get(key, 0) + value for key, value in new.items()}

@@ -1,0 +1,185 @@
+"""Results of a comparison: metric values with provenance, rendered as table, JSON or CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import platform
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+import numpy as np
+
+
+@dataclass
+class ModelResult:
+    """One model's numbers (averaged over folds) and its per-user values (concatenated)."""
+
+    model: str
+    qualified: str
+    params: dict[str, Any]
+    fit_seconds: float
+    recommend_seconds: float
+    values: dict[str, float]
+    per_user: dict[str, np.ndarray] = field(default_factory=dict)
+    users: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object))
+
+    @staticmethod
+    def merge_folds(per_fold: list[list[ModelResult]]) -> list[ModelResult]:
+        """Average values and times over folds; keep every fold's per-user values."""
+        if len(per_fold) == 1:
+            return per_fold[0]
+        merged = []
+        for runs in zip(*per_fold, strict=True):
+            first = runs[0]
+            merged.append(
+                ModelResult(
+                    model=first.model,
+                    qualified=first.qualified,
+                    params=first.params,
+                    fit_seconds=float(np.mean([r.fit_seconds for r in runs])),
+                    recommend_seconds=float(np.mean([r.recommend_seconds for r in runs])),
+                    values={m: float(np.nanmean([r.values[m] for r in runs]))
+                            for m in first.values},
+                    per_user={m: np.concatenate([r.per_user[m] for r in runs])
+                              for m in first.per_user},
+                    users=np.concatenate([r.users for r in runs]),
+                )
+            )
+        return merged
+
+
+def library_versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for dist in ("rectool", "numpy", "scipy", "rectools-lightfm", "scikit-surprise", "torch"):
+        try:
+            out[dist] = version(dist)
+        except PackageNotFoundError:
+            continue
+    return out
+
+
+@dataclass
+class Results:
+    """What ``compare`` returns; the CLI only renders it."""
+
+    dataset: dict[str, Any]
+    protocol: dict[str, Any]
+    models: list[ModelResult]
+    metrics: list[str]
+    cleaning: dict[str, Any] = field(default_factory=dict)
+    versions: dict[str, str] = field(default_factory=library_versions)
+
+    def value(self, model: str, metric: str) -> float:
+        for m in self.models:
+            if m.model == model:
+                return m.values[metric]
+        raise KeyError(model)
+
+    def records(self) -> list[dict[str, Any]]:
+        """One ``{"model", "metric", "value"}`` record per model and metric (NaN -> None)."""
+        return [
+            {"model": m.model, "metric": metric, "value": _num(m.values.get(metric))}
+            for m in self.models
+            for metric in self.metrics
+        ]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "dataset": self.dataset,
+            "protocol": self.protocol,
+            "results": self.records(),
+            "models": [
+                {
+                    "model": m.model,
+                    "plugin": m.qualified.rpartition(":")[0],
+                    "params": m.params,
+                    "fit_seconds": round(m.fit_seconds, 4),
+                    "recommend_seconds": round(m.recommend_seconds, 4),
+                }
+                for m in self.models
+            ],
+            "cleaning": self.cleaning,
+            "versions": self.versions,
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, default=_default)
+
+    def to_csv(self) -> str:
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(["model", *self.metrics, "fit_seconds", "recommend_seconds"])
+        for m in self.models:
+            writer.writerow(
+                [m.model, *(_fmt(m.values.get(x), 6) for x in self.metrics),
+                 f"{m.fit_seconds:.4f}", f"{m.recommend_seconds:.4f}"]
+            )
+        return buf.getvalue()
+
+    def header_lines(self) -> list[str]:
+        d, p = self.dataset, self.protocol
+        lines = [
+            f"dataset {d['name']}: {d['users']} users, {d['items']} items, "
+            f"{d['interactions']} interactions ({d['kind']})"
+            + (f", {d['social_links']} social links" if d.get("social_links") else ""),
+            f"split {p['split']} ({p['split_description']}), seed {p['seed']}, "
+            f"k {','.join(map(str, p['k']))}, relevance: {p['relevance']}, "
+            f"masked: {p['mask']}, ranked against {p['candidates']}",
+            f"evaluated {p['users_evaluated']} users; skipped "
+            f"{p['users_skipped_no_relevant']} with no relevant test items and "
+            f"{p['users_skipped_cold']} with no training rows",
+        ]
+        counts = {k: v for k, v in self.cleaning.get("counts", {}).items() if v}
+        if counts:
+            lines.append("cleaning: " + ", ".join(f"{k.replace('_', ' ')} {v}"
+                                                  for k, v in counts.items()))
+        lines.append("f1 is the mean of per-user F1; averages run over evaluated users")
+        return lines
+
+    def to_table(self) -> str:
+        """A plain-text model x metric table with times, headed by the protocol."""
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(show_lines=False, pad_edge=False)
+        table.add_column("model", style="bold")
+        for metric in self.metrics:
+            table.add_column(metric, justify="right")
+        table.add_column("fit s", justify="right")
+        table.add_column("rec s", justify="right")
+        for m in self.models:
+            table.add_row(
+                m.model,
+                *(_fmt(m.values.get(x), 4) for x in self.metrics),
+                f"{m.fit_seconds:.2f}",
+                f"{m.recommend_seconds:.2f}",
+            )
+        console = Console(file=io.StringIO(), width=max(100, 12 * (len(self.metrics) + 3)),
+                          color_system=None)
+        for line in self.header_lines():
+            console.print(line, highlight=False, soft_wrap=True)
+        console.print(table)
+        return console.file.getvalue()  # type: ignore[attr-defined]
+
+
+def _num(value: float | None) -> float | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return float(value)
+
+
+def _fmt(value: float | None, digits: int) -> str:
+    num = _num(value)
+    return "-" if num is None else f"{num:.{digits}f}"
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
