@@ -7,8 +7,9 @@ from importlib.metadata import EntryPoint
 
 import numpy as np
 import pytest
-import rectool
 from click.testing import CliRunner
+
+import rectool
 from rectool import plugins
 from rectool.builtins.popularity import Popularity
 from rectool.cli import create_cli

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from rectool.data import build_dataset
 from rectool.data.splits import parse_split
 from rectool.errors import ConfigError

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from rectool.data.build import FeatureTriples, build_dataset, ids_as_strings
 from rectool.errors import DataError
 
@@ -48,9 +49,7 @@ def test_missing_timestamp_counts_as_oldest_for_latest():
 
 
 def test_implicit_sum_keeps_the_binary_matrix_binary_and_sums_the_weight():
-    ds = build_dataset(
-        "t", ["u", "u", "u", "v"], ["a", "a", "b", "a"], [3, 4, 1, 2], kind="implicit"
-    )
+    ds = build_dataset("t", ["u", "u", "u", "v"], ["a", "a", "b", "a"], [3, 4, 1, 2], kind="implicit")
     assert ds.kind == "implicit"
     assert ds.report.policies["duplicates"] == "sum"
     assert ds.n_interactions == 3

@@ -1,35 +1,21 @@
 """The known loaders on the real shared datasets: exact counts, cleaning counts, side data.
 
 These need ``RECTOOL_DATA_DIR`` (for example ``RECTOOL_DATA_DIR=../shared/data``); without it
-they fail with a message saying so, they never skip.
+the ``data_dir`` fixture (tests/conftest.py) fails with a message saying so: never a skip.
 """
 
 from __future__ import annotations
-
-import os
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 import scipy.io
+
 from rectool.data import locate
 from rectool.data.loaders import load_ciao, load_filmtrust, load_lastfm, load_ml100k
 from rectool.errors import ConfigError
 
 pytestmark = pytest.mark.realdata
-
-
-@pytest.fixture(scope="module")
-def data_dir() -> Path:
-    raw = os.environ.get(locate.DATA_DIR_ENV)
-    assert raw, (
-        f"{locate.DATA_DIR_ENV} is not set: the realdata tests need the shared datasets, e.g. "
-        f"{locate.DATA_DIR_ENV}=../shared/data python -m pytest (or deselect with -m 'not realdata')"
-    )
-    path = Path(raw).expanduser()
-    assert path.is_dir(), f"{locate.DATA_DIR_ENV}={raw} is not a folder"
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -216,3 +202,8 @@ def test_registered_as_builtin_datasets(data_dir):
     for loader in seen.values():
         doc = loader.__doc__.strip()
         assert doc and "\n" not in doc
+    from rectool.loading import load_dataset
+    from rectool.registry import resolve
+
+    assert resolve("dataset", "ciao").plugin == "builtin"
+    assert load_dataset("filmtrust").n_interactions == 35494

@@ -6,6 +6,7 @@ import hashlib
 import zipfile
 
 import pytest
+
 from rectool.data import locate
 from rectool.data.locate import KnownDataset, dataset_dir
 from rectool.errors import DataError, DatasetNotFoundError
@@ -135,4 +136,3 @@ def test_offline_skips_the_download_and_says_where_it_looked(env, monkeypatch):
 def test_unknown_dataset():
     with pytest.raises(DatasetNotFoundError, match="known datasets: ciao, filmtrust"):
         dataset_dir("netflix")
-

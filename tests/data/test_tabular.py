@@ -7,6 +7,7 @@ import importlib.util
 
 import numpy as np
 import pytest
+
 from rectool.data.loaders import load_table
 from rectool.errors import ConfigError, DataError
 
@@ -201,9 +202,7 @@ def test_parquet_round_trip(tmp_path):
     import pandas as pd
 
     p = tmp_path / "r.parquet"
-    pd.DataFrame(
-        {"uid": [1.0, 2.0, np.nan], "iid": ["a", "b", "c"], "stars": [4.0, 3.0, 5.0]}
-    ).to_parquet(p)
+    pd.DataFrame({"uid": [1.0, 2.0, np.nan], "iid": ["a", "b", "c"], "stars": [4.0, 3.0, 5.0]}).to_parquet(p)
     ds = load_table(p, columns="user=uid,item=iid,rating=stars")
     assert set(ds.users.ids) == {"1", "2"}
     assert ds.report.counts["rows_dropped_missing_or_non_numeric"] == 1

@@ -15,9 +15,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from rectool_lightfm import LightFMModel
+
 import rectool
 from rectool.data.build import FeatureTriples
-from rectool_lightfm import LightFMModel
 
 
 def load_ml100k(root: Path) -> rectool.Dataset:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from importlib.metadata import entry_points
 
 import pluggy
-from rectool import hookspecs
 from rectool_lightfm import LightFMModel
+
+from rectool import hookspecs
 
 
 def test_entry_point_is_registered() -> None:

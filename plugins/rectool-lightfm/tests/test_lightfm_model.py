@@ -7,10 +7,11 @@ import sys
 
 import numpy as np
 import pytest
+from rectool_lightfm import LightFMModel
+
 import rectool
 from rectool.data.build import FeatureTriples
 from rectool.errors import ConfigError, ModelError
-from rectool_lightfm import LightFMModel
 
 FAST = {"no_components": 8, "epochs": 15, "num_threads": 1}
 
@@ -32,9 +33,7 @@ def planted(
         for i in rng.choice(pool, size=per_user, replace=False):
             users.append(f"u{u}")
             items.append(f"i{i}")
-            values.append(
-                float(rng.integers(1, 6)) if kind == "explicit" else float(rng.integers(1, 50))
-            )
+            values.append(float(rng.integers(1, 6)) if kind == "explicit" else float(rng.integers(1, 50)))
     feats = None
     if item_features:
         feats = FeatureTriples(
@@ -82,9 +81,7 @@ def test_fit_and_score_shapes(data: rectool.Dataset, fitted: LightFMModel) -> No
     np.testing.assert_allclose(sub, fitted.score(np.array([0, 3]))[:, [1, 2, 7]], rtol=1e-6)
 
 
-def test_recommend_excludes_seen_and_never_repeats(
-    data: rectool.Dataset, fitted: LightFMModel
-) -> None:
+def test_recommend_excludes_seen_and_never_repeats(data: rectool.Dataset, fitted: LightFMModel) -> None:
     users = np.arange(data.n_users)
     recs = fitted.recommend(users, 10)
     assert recs.shape == (data.n_users, 10)
@@ -142,11 +139,23 @@ def test_explicit_min_rating_and_logistic() -> None:
         LightFMModel(seed=0, min_rating=6, **FAST).fit(ds)
 
 
-def test_implicit_log1p_weights(data: rectool.Dataset) -> None:
-    m = LightFMModel(seed=0, implicit_weights="log1p", **FAST).fit(data)
+@pytest.mark.parametrize("weights", ["binary", "log1p"])
+def test_implicit_weights(data: rectool.Dataset, weights: str) -> None:
+    m = LightFMModel(seed=0, implicit_weights=weights, **FAST).fit(data)
     recs = m.recommend(np.arange(data.n_users), 5)
     same = group_of_items(data)[recs] == group_of_users(data)[:, None]
     assert same.mean() > 0.8
+
+
+def test_log1p_weights_reach_lightfm(data: rectool.Dataset) -> None:
+    m = LightFMModel(implicit_weights="log1p", **FAST)
+    interactions, weights = m._training_matrices(data)
+    assert weights is not None
+    np.testing.assert_array_equal(weights.row, interactions.row)
+    np.testing.assert_array_equal(weights.col, interactions.col)
+    expected = np.log1p(data.values) / np.log1p(data.values).mean()
+    np.testing.assert_allclose(weights.data, expected, rtol=1e-6)
+    assert LightFMModel(implicit_weights="binary")._training_matrices(data)[1] is None
 
 
 def test_item_features_reach_cold_items() -> None:
@@ -160,6 +169,24 @@ def test_item_features_reach_cold_items() -> None:
     assert s[groups == 0].mean() > s[groups == 1].mean()
     plain = LightFMModel(seed=0, use_features=False, **FAST).fit(train)
     assert plain.get_state()[0]["n_item_features"] == 0
+
+
+def test_scores_equal_lightfm_predict_with_features() -> None:
+    """The folded representations reproduce LightFM.predict on the same feature matrices."""
+    lightfm = pytest.importorskip("lightfm")
+    from rectool_lightfm.model import _feature_matrix
+
+    ds = planted(item_features=True)
+    ours = LightFMModel(seed=4, **FAST).fit(ds)
+    m = LightFMModel(seed=4, **FAST)
+    interactions, weights = m._training_matrices(ds)
+    item_features = _feature_matrix(ds.n_items, ds.item_features)
+    ref = lightfm.LightFM(no_components=8, loss="warp", random_state=4)
+    ref.fit(interactions, item_features=item_features, sample_weight=weights, epochs=15)
+    users = np.repeat(np.arange(ds.n_users), ds.n_items).astype(np.int32)
+    items = np.tile(np.arange(ds.n_items), ds.n_users).astype(np.int32)
+    expected = ref.predict(users, items, item_features=item_features)
+    np.testing.assert_allclose(ours.score(np.arange(ds.n_users)).ravel(), expected, atol=1e-4)
 
 
 def test_bad_params() -> None:

@@ -16,9 +16,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import rectool
 from rectool_surprise import SVDModel
 from rectool_surprise.model import training_ratings
+
+import rectool
 
 
 def load_ml100k(root: Path) -> rectool.Dataset:

@@ -8,10 +8,11 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
-import rectool
-from rectool.errors import ConfigError, ModelError
 from rectool_surprise import SVDModel
 from rectool_surprise.model import training_ratings
+
+import rectool
+from rectool.errors import ConfigError, ModelError
 
 FAST = {"n_factors": 8, "n_epochs": 30, "lr_all": 0.01}
 
@@ -27,9 +28,7 @@ def planted(n_users: int = 40, n_items: int = 30, per_user: int = 10, seed: int 
             users.append(f"u{u}")
             items.append(f"i{i}")
             ratings.append(float(rng.integers(4, 6) if likes else rng.integers(1, 3)))
-    return rectool.build_dataset(
-        "planted", users, items, ratings, kind="explicit", rating_scale=(1, 5)
-    )
+    return rectool.build_dataset("planted", users, items, ratings, kind="explicit", rating_scale=(1, 5))
 
 
 def item_groups(ds: rectool.Dataset) -> np.ndarray:

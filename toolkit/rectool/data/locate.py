@@ -61,9 +61,7 @@ KNOWN: dict[str, KnownDataset] = {
         required={
             "user_artists.dat": "254272fa721c3935e8be286d28c051b206844307128698ab4eaa41d483379416",
             "user_friends.dat": "0360883a3557776e04fdebda851f2e5dd23e796cad7059b968acdebd528d13fa",
-            "user_taggedartists.dat": (
-                "c4a9ffae9ab47a9f9b2f0678ab1f7e5c1db4ca818837d8cddd1f5699c5bbf048"
-            ),
+            "user_taggedartists.dat": ("c4a9ffae9ab47a9f9b2f0678ab1f7e5c1db4ca818837d8cddd1f5699c5bbf048"),
             "tags.dat": "c815d7216101fd0ba9b9c59fa2a011998d2fd076e0064d281ec4153d95ae8095",
         },
         optional={},
@@ -105,9 +103,7 @@ def known(name: str) -> KnownDataset:
     for key, entry in KNOWN.items():
         if name == key or name in entry.folders:
             return entry
-    raise DatasetNotFoundError(
-        f"no known dataset {name!r}; known datasets: {', '.join(sorted(KNOWN))}"
-    )
+    raise DatasetNotFoundError(f"no known dataset {name!r}; known datasets: {', '.join(sorted(KNOWN))}")
 
 
 def _key(name: str) -> str:
@@ -165,18 +161,14 @@ def dataset_dir(name: str) -> Path:
 
     url = URLS.get(key)
     where = ", ".join(looked[:-1]) + " and " + looked[-1]
-    hint = (
-        f"Set {DATA_DIR_ENV} to a folder that holds {entry.folder}/ (for example ../shared/data)."
-    )
+    hint = f"Set {DATA_DIR_ENV} to a folder that holds {entry.folder}/ (for example ../shared/data)."
     if _offline() or not url:
         why = (
             f"did not try to download it because {OFFLINE_ENV} is set"
             if url
             else "there is no download address for it"
         )
-        raise DatasetNotFoundError(
-            f"dataset {key!r} not found: looked in {where}, and {why}. {hint}"
-        )
+        raise DatasetNotFoundError(f"dataset {key!r} not found: looked in {where}, and {why}. {hint}")
     try:
         return download(key, url, cached)
     except DataError:

@@ -8,7 +8,6 @@ backend only fails when the model is actually trained.
 from __future__ import annotations
 
 from rectool import hookimpl
-
 from rectool_lightfm.model import LightFMModel
 
 __all__ = ["LightFMModel", "register_models"]

@@ -5,8 +5,16 @@ Training data
   ``>= min_rating`` are (with ``loss="logistic"`` the others become negatives, -1);
 - implicit data: every interaction with a positive weight is a positive; ``implicit_weights``
   chooses how the weights reach LightFM's ``sample_weight``: ``"binary"`` (ignored, all 1) or
-  ``"log1p"`` (``log1p(weight)`` rescaled to mean 1, so heavy users/items count more without one
-  play count of 300 000 swamping the learning rate).
+  ``"log1p"`` (default: ``log1p(weight)`` rescaled to mean 1, so repeated plays count more
+  without one play count of 300 000 swamping the learning rate). On Last.fm (hetrec 2011, 80/20
+  per user) log1p gave precision@10 0.168 vs 0.166 binary and NDCG@10 0.201 vs 0.199.
+  ``loss="warp-kos"`` takes no sample weights in LightFM, so it always trains binary.
+
+Defaults were measured on MovieLens 100K (80/20 per user, ratings >= 4 relevant; 5 seeds):
+min_rating=None with side features gives the best precision@10 (0.220); min_rating=4 without
+features the best NDCG@10 (0.303) -- but min_rating is tied to a rating scale, so it stays off
+by default (set it to the scale's "liked" level, e.g. 4 on 1-5 stars, when ranking quality of the
+top few slots matters most). Features combined with min_rating=4 did worst (0.196 / 0.249).
 
 Side features (``use_features=True`` and the dataset has them): the feature matrix is an
 identity block (one private feature per user/item) next to the side features, each row
@@ -25,6 +33,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 import scipy.sparse as sp
+
 from rectool.data.dataset import Dataset, Features
 from rectool.errors import ConfigError, ModelError
 from rectool.models import Model
@@ -58,7 +67,7 @@ class LightFMModel(Model):
         "use_features": True,
         "num_threads": 2,
         "min_rating": None,
-        "implicit_weights": "binary",
+        "implicit_weights": "log1p",
     }
     requires: ClassVar[frozenset[str]] = frozenset()
     predicts_ratings: ClassVar[bool] = False
@@ -114,9 +123,7 @@ class LightFMModel(Model):
         shape = (train.n_users, train.n_items)
         interactions = sp.coo_matrix((labels, (rows, cols)), shape=shape)
         sample_weight = None
-        if weights is not None:
-            if loss == "warp-kos":
-                raise ConfigError("lightfm loss 'warp-kos' cannot use implicit_weights='log1p'")
+        if weights is not None and loss != "warp-kos":  # LightFM's k-OS takes no weights
             sample_weight = sp.coo_matrix((weights, (rows, cols)), shape=shape)
         return interactions, sample_weight
 

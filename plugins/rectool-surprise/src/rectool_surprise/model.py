@@ -22,6 +22,7 @@ import importlib
 from typing import Any, ClassVar
 
 import numpy as np
+
 from rectool.data.dataset import Dataset
 from rectool.errors import ConfigError, ModelError
 from rectool.models import Model
@@ -160,9 +161,7 @@ class SVDModel(Model):
         users = np.asarray(users, dtype=np.int64)
         items = np.asarray(items, dtype=np.int64)
         if users.shape != items.shape:
-            raise ModelError(
-                f"predict needs as many users as items, got {users.shape} and {items.shape}"
-            )
+            raise ModelError(f"predict needs as many users as items, got {users.shape} and {items.shape}")
         est = np.einsum("ij,ij->i", pu[users], qi[items])
         if self.params["biased"]:
             est += self._mu + bu[users] + bi[items]

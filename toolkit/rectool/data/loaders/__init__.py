@@ -19,8 +19,7 @@ def check_options(loader: str, given: Mapping[str, Any], defaults: Mapping[str, 
     if unknown:
         allowed = ", ".join(sorted(defaults)) or "none"
         raise ConfigError(
-            f"dataset {loader!r} does not take option(s) {', '.join(unknown)}; "
-            f"its options are: {allowed}"
+            f"dataset {loader!r} does not take option(s) {', '.join(unknown)}; its options are: {allowed}"
         )
     return {**defaults, **given}
 
@@ -42,9 +41,7 @@ def as_int(loader: str, option: str, value: Any, minimum: int = 0) -> int:
     try:
         out = int(str(value).strip()) if not isinstance(value, int) else value
     except ValueError:
-        raise ConfigError(
-            f"dataset {loader!r}: option {option}={value!r} is not an integer"
-        ) from None
+        raise ConfigError(f"dataset {loader!r}: option {option}={value!r} is not an integer") from None
     if out < minimum:
         raise ConfigError(f"dataset {loader!r}: option {option} must be >= {minimum}, got {out}")
     return out

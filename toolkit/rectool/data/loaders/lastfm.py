@@ -49,9 +49,7 @@ def load_lastfm(**options: Any) -> Dataset:
         plays["weight"].to_numpy(),
         kind="implicit",
         source=str(folder / "user_artists.dat"),
-        item_features=FeatureTriples(
-            ids=kept["artistID"].to_numpy(), names=("tag:" + text).tolist()
-        ),
+        item_features=FeatureTriples(ids=kept["artistID"].to_numpy(), names=("tag:" + text).tolist()),
         social=(friends["userID"].to_numpy(), friends["friendID"].to_numpy()),
         social_kind="friends",
         report=report,

@@ -54,8 +54,7 @@ def load_table(
             ["path", "columns", "sep", "social", "social_columns", "kind", "strict", *_OPTIONS]
         )
         raise ConfigError(
-            f"dataset 'table' does not take option(s) {', '.join(unknown)}; its options are: "
-            f"{allowed}"
+            f"dataset 'table' does not take option(s) {', '.join(unknown)}; its options are: {allowed}"
         )
     strict = _as_bool(strict, "strict")
     if kind not in (None, "explicit", "implicit"):
@@ -187,9 +186,7 @@ def _positional(spec: dict[str, str | int] | None) -> bool:
         return False
     positional = [isinstance(c, int) or str(c).isdigit() for c in spec.values()]
     if any(positional) and not all(positional):
-        raise ConfigError(
-            f"columns {spec!r}: use either column names or column positions, not both"
-        )
+        raise ConfigError(f"columns {spec!r}: use either column names or column positions, not both")
     return all(positional)
 
 
@@ -215,9 +212,7 @@ def _sniff_sep(path: Path, comp: str | None) -> str:
             return cand
     if all(len(line.split()) > 1 for line in lines):
         return r"\s+"
-    raise DataError(
-        f"{path}: cannot tell the column separator from the first lines; pass sep (e.g. sep=',')"
-    )
+    raise DataError(f"{path}: cannot tell the column separator from the first lines; pass sep (e.g. sep=',')")
 
 
 def _read(
@@ -296,9 +291,7 @@ def _assign(
         missing = [(r, str(c)) for r, c in spec.items() if str(c) not in found]
         if missing:
             what = ", ".join(f"{c!r} (for {r})" for r, c in missing)
-            raise DataError(
-                f"{path}: no column {what}; columns found: {', '.join(map(repr, found))}"
-            )
+            raise DataError(f"{path}: no column {what}; columns found: {', '.join(map(repr, found))}")
         return {r: str(c) for r, c in spec.items()}
     lower = {c.lower(): c for c in found}
     cols: dict[str, str] = {}
