@@ -65,7 +65,7 @@ class LightFMModel(Model):
         "user_alpha": 0.0,
         "max_sampled": 10,
         "use_features": True,
-        "num_threads": 2,
+        "num_threads": 1,  # 1 keeps runs reproducible: LightFM trains lock-free across threads
         "min_rating": None,
         "implicit_weights": "log1p",
     }
