@@ -125,7 +125,7 @@ def test_lastfm_min_tag_count_option(data_dir):
 
 def test_ciao(ciao, data_dir):
     ds = ciao
-    assert (ds.n_users, ds.n_items, ds.kind, ds.rating_scale) == (7375, 105114, "explicit", (1, 5))
+    assert (ds.n_users, ds.n_items, ds.kind, ds.rating_scale) == (7375, 105114, "explicit", (0, 5))
     # 284,086 rows read; 1,436 of them are extra copies of a (user, product) pair already seen
     # (1,252 pairs occur more than once, 458 of those with differing ratings): 282,650 remain.
     assert ds.n_interactions == 284086 - 1436 == 282650

@@ -108,11 +108,14 @@ def create_cli() -> click.Group:
     @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
                   default=None, help="Also write results here (.json, .csv or table text).")
     @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+    @click.option("--baseline", default=None, metavar="NAME",
+                  help="One of --models: add mean difference, 95% CI and paired p-values "
+                       "of every other model against it, per metric.")
     @_domain_errors
     def compare(models: str, dataset: str, columns: str | None, social: str | None, k: str,
                 metrics: str | None, split: str, seed: int, relevance: float | None,
                 mask: str, params: tuple[str, ...], fmt: str, output: Path | None,
-                quiet: bool) -> None:
+                quiet: bool, baseline: str | None) -> None:
         """Fit and evaluate models on one dataset; print a model x metric table."""
         from rectool.evaluation import ModelSpec
         from rectool.evaluation import compare as run_compare
@@ -136,6 +139,7 @@ def create_cli() -> click.Group:
             mask=mask,
             dataset_options=options,
             progress=NoProgress() if quiet else RichProgress(),
+            baseline=baseline,
         )
         rendered = {"table": results.to_table, "json": results.to_json,
                     "csv": results.to_csv}[fmt]()

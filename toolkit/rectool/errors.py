@@ -26,6 +26,10 @@ class AmbiguousNameError(RectoolError):
     """A bare name registered by two plugins; the message lists the qualified names."""
 
 
+class PluginError(RectoolError):
+    """A plugin that cannot be used as written (e.g. a misspelled hook name)."""
+
+
 class ConfigError(RectoolError):
     """A parameter, option or split specification that cannot be used."""
 

@@ -40,10 +40,12 @@ class ModelSpec:
 
 
 def default_relevance(data: Dataset) -> float | None:
-    """Rating >= 4 on a 1-5 scale; the same relative point (75% of the range) on other scales."""
+    """Rating >= 4 on a five-star scale (1-5 or 0-5); elsewhere 75% of the way up the range."""
     if data.kind != "explicit":
         return None
     low, high = data.rating_scale or (1.0, 5.0)
+    if high == 5.0 and low in (0.0, 1.0):
+        return 4.0
     return float(low + 0.75 * (high - low))
 
 
@@ -59,12 +61,15 @@ def compare(
     mask: str = "all",
     dataset_options: dict[str, Any] | None = None,
     progress: Progress | None = None,
+    baseline: str | None = None,
 ) -> Results:
     """Fit and evaluate models on one dataset under one protocol; see the module docstring.
 
     ``mask="all"`` excludes every training item from a user's ranking (rectool's protocol);
     ``mask="positives"`` excludes only training items rated at or above the relevance threshold
-    (Cornac's protocol, for like-with-like comparisons).
+    (Cornac's protocol, for like-with-like comparisons). ``baseline`` names one of ``models``:
+    every other model is then compared with it per metric on the same users (mean difference,
+    95% CI, paired t-test and Wilcoxon p-values; ``Results.significance()``).
     """
     progress = progress or NoProgress()
     specs = [m if isinstance(m, ModelSpec) else ModelSpec(m) for m in models]
@@ -75,6 +80,10 @@ def compare(
         raise ConfigError(f"k must be a positive integer, got {k!r}")
     if mask not in ("all", "positives"):
         raise ConfigError(f"mask must be 'all' or 'positives', got {mask!r}")
+    if baseline is not None and baseline not in [s.name for s in specs]:
+        raise ConfigError(
+            f"baseline {baseline!r} is not among the models ({', '.join(s.name for s in specs)})"
+        )
     model_classes = [(s, resolve("model", s.name)) for s in specs]  # unknown names fail fast
     for name in metrics or ():
         resolve("metric", name)
@@ -105,6 +114,11 @@ def compare(
     for fold in folds:
         target = _Target.build(fold, threshold, mask)
         users_info = _add_counts(users_info, target.counts)
+        if len(target.users) == 0:
+            raise EvaluationError(
+                "no user can be evaluated: no test user has a relevant item and a training row "
+                f"({target.counts}); use a larger test fraction or a lower relevance threshold"
+            )
         fold_results = []
         for spec, entry in model_classes:
             progress.advance(f"{spec.name}: fit + evaluate (fold {fold.index + 1}/{len(folds)})")
@@ -134,6 +148,7 @@ def compare(
         metrics=[_metric_label(m, kk, metric_classes[m]) for m in metric_names for kk in
                  (ks if metric_classes[m].uses_k else [None])],
         cleaning=data.report.to_dict(),
+        baseline=baseline,
     )
 
 
@@ -186,22 +201,28 @@ def _evaluate(
     ks: list[int],
     metric_classes: dict[str, type],
 ) -> ModelResult:
-    if len(target.users) == 0:
-        raise EvaluationError(
-            "no user can be evaluated: no test user has a relevant item and a training row "
-            f"({target.counts}); use a larger test fraction or a lower relevance threshold"
+    stage = "fit"
+    try:  # a model that raises is reported as failed; the other models still run
+        t0 = time.perf_counter()
+        model.fit(fold.train)
+        fit_s = time.perf_counter() - t0
+        stage = "recommend"
+        t0 = time.perf_counter()
+        recs = model.recommend(target.users, max(ks), exclude=target.mask)
+        rec_s = time.perf_counter() - t0
+        stage = "predict"
+        pairs = _rating_pairs(model, fold)
+    except Exception as exc:
+        first_line = (str(exc).strip().splitlines() or [""])[0]
+        return ModelResult(
+            model=spec.name, qualified=qualified, params=dict(model.params),
+            fit_seconds=float("nan"), recommend_seconds=float("nan"), values={},
+            error=f"{stage} raised {type(exc).__name__}: {first_line}".rstrip(": "),
         )
-    t0 = time.perf_counter()
-    model.fit(fold.train)
-    fit_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    recs = model.recommend(target.users, max(ks), exclude=target.mask)
-    rec_s = time.perf_counter() - t0
     ranked_full = Ranked(recs, hits_matrix(recs, target.relevant), target.n_relevant,
-                         fold.train.n_items)
+                         fold.train.n_items, fold.train.item_counts())
     values: dict[str, float] = {}
     per_user: dict[str, np.ndarray] = {}
-    pairs = _rating_pairs(model, fold)
     for name, cls in metric_classes.items():
         metric = cls()
         if cls.needs == "ratings":

@@ -26,6 +26,9 @@ class Ranked:
     hits: np.ndarray  # bool (users x k): the item at that position is relevant
     n_relevant: np.ndarray  # int64 (users,): relevant test items of each user (>= 1)
     n_items: int  # catalogue size, for coverage
+    # training interactions of each item (n_items,), for popularity-aware metrics such as
+    # novelty; the harness always fills it, hand-made rankings may leave it None
+    item_counts: np.ndarray | None = None
 
     @property
     def k(self) -> int:
@@ -35,7 +38,8 @@ class Ranked:
         """The same ranking cut at a smaller k (one ranking serves every k)."""
         if k > self.k:
             raise ValueError(f"ranking has {self.k} positions, cannot cut at {k}")
-        return Ranked(self.recommended[:, :k], self.hits[:, :k], self.n_relevant, self.n_items)
+        return Ranked(self.recommended[:, :k], self.hits[:, :k], self.n_relevant, self.n_items,
+                      self.item_counts)
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,14 @@
 
 ``RECTOOL_LOAD_PLUGINS`` restricts which entry-point plugins load: unset loads all, an empty
 string loads none (built-ins only), ``a,b`` loads the entry points or distributions named.
-A plugin that fails to import prints one line to stderr and the others keep working.
+A plugin that fails to import, or implements a hook rectool does not know (a misspelling),
+prints one line to stderr, is listed as failed by ``rectool plugins``, and the others keep
+working; ``register_plugin`` (tests, notebooks) raises ``PluginError`` for the same faults.
 """
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import os
 import sys
@@ -16,6 +19,7 @@ from importlib.metadata import entry_points
 import pluggy
 
 from rectool import hookspecs
+from rectool.errors import PluginError
 
 ENTRY_POINT_GROUP = "rectool"
 LOAD_ENV = "RECTOOL_LOAD_PLUGINS"
@@ -23,6 +27,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "rectool.builtins.models",
     "rectool.builtins.metrics",
     "rectool.builtins.datasets",
+    "rectool.builtins.commands",
 )
 
 
@@ -81,9 +86,13 @@ def load_plugins(pm: pluggy.PluginManager) -> None:
             continue
         version = ep.dist.version if ep.dist is not None else None
         try:
-            pm.register(ep.load(), name=ep.name)
+            plugin = ep.load()
+            pm.register(plugin, name=ep.name)
+            check_hooks(pm, plugin, ep.name)
         except Exception as exc:  # a broken plugin must not take the others down
-            msg = f"{type(exc).__name__}: {exc}".splitlines()[0]
+            if pm.has_plugin(ep.name):  # pluggy may have registered part of it
+                pm.unregister(name=ep.name)
+            msg = " ".join(line.strip() for line in f"{type(exc).__name__}: {exc}".splitlines())
             _info[ep.name] = PluginInfo(ep.name, dist, version, error=msg)
             print(
                 f"rectool: warning: plugin {ep.name!r} ({dist or 'unknown distribution'}) "
@@ -100,10 +109,37 @@ def register_plugin(plugin: object, name: str) -> None:
     """Register a plugin object at run time (tests, notebooks); same path as entry points."""
     global _generation
     pm = get_plugin_manager()
-    pm.register(plugin, name=name)
-    pm.check_pending()
+    try:
+        pm.register(plugin, name=name)
+        check_hooks(pm, plugin, name)
+    except Exception:
+        if pm.has_plugin(name):
+            pm.unregister(name=name)
+        raise
     _info[name] = PluginInfo(name=name)
     _generation += 1
+
+
+def check_hooks(pm: pluggy.PluginManager, plugin: object, name: str) -> None:
+    """Raise ``PluginError`` naming the plugin when it implements a hook rectool does not know
+    (a misspelling) or no hook at all (a missing ``@rectool.hookimpl`` marker)."""
+    callers = pm.get_hookcallers(plugin) or []
+    unknown = sorted(hc.name for hc in callers if not hc.has_spec())
+    known = sorted(n for n in dir(hookspecs) if hasattr(getattr(hookspecs, n), "rectool_spec"))
+    if unknown:
+        hints = []
+        for hook in unknown:
+            close = difflib.get_close_matches(hook, known, n=1)
+            hints.append(f"{hook!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+        raise PluginError(
+            f"plugin {name!r} implements unknown hook {', '.join(hints)}; "
+            f"rectool hooks are: {', '.join(known)}"
+        )
+    if not callers:
+        raise PluginError(
+            f"plugin {name!r} implements no rectool hook; mark each hook function with "
+            "@rectool.hookimpl (hooks: " + ", ".join(known) + ")"
+        )
 
 
 def unregister_plugin(name: str) -> None:

@@ -26,6 +26,7 @@ class ModelResult:
     values: dict[str, float]
     per_user: dict[str, np.ndarray] = field(default_factory=dict)
     users: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object))
+    error: str | None = None  # set when fit/recommend raised: the model is reported as failed
 
     @staticmethod
     def merge_folds(per_fold: list[list[ModelResult]]) -> list[ModelResult]:
@@ -35,6 +36,10 @@ class ModelResult:
         merged = []
         for runs in zip(*per_fold, strict=True):
             first = runs[0]
+            failed = next((r for r in runs if r.error), None)
+            if failed is not None:
+                merged.append(failed)
+                continue
             merged.append(
                 ModelResult(
                     model=first.model,
@@ -72,11 +77,20 @@ class Results:
     metrics: list[str]
     cleaning: dict[str, Any] = field(default_factory=dict)
     versions: dict[str, str] = field(default_factory=library_versions)
+    baseline: str | None = None  # set by compare(baseline=...): adds the significance table
+
+    def significance(self) -> list[dict[str, Any]]:
+        """Paired comparisons against ``baseline``, one record per other model and metric."""
+        if self.baseline is None:
+            return []
+        from rectool.significance import compare_to_baseline
+
+        return [p.to_dict() for p in compare_to_baseline(self.models, self.baseline, self.metrics)]
 
     def value(self, model: str, metric: str) -> float:
         for m in self.models:
             if m.model == model:
-                return m.values[metric]
+                return float("nan") if m.error else m.values[metric]
         raise KeyError(model)
 
     def records(self) -> list[dict[str, Any]]:
@@ -97,13 +111,16 @@ class Results:
                     "model": m.model,
                     "plugin": m.qualified.rpartition(":")[0],
                     "params": m.params,
-                    "fit_seconds": round(m.fit_seconds, 4),
-                    "recommend_seconds": round(m.recommend_seconds, 4),
+                    "fit_seconds": _num(round(m.fit_seconds, 4)),
+                    "recommend_seconds": _num(round(m.recommend_seconds, 4)),
+                    "error": m.error,
                 }
                 for m in self.models
             ],
             "cleaning": self.cleaning,
             "versions": self.versions,
+            **({"baseline": self.baseline, "significance": self.significance()}
+               if self.baseline is not None else {}),
         }
 
     def to_json(self) -> str:
@@ -112,13 +129,32 @@ class Results:
     def to_csv(self) -> str:
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(["model", *self.metrics, "fit_seconds", "recommend_seconds"])
+        writer.writerow(["model", *self.metrics, "fit_seconds", "recommend_seconds", "error"])
         for m in self.models:
             writer.writerow(
                 [m.model, *(_fmt(m.values.get(x), 6) for x in self.metrics),
-                 f"{m.fit_seconds:.4f}", f"{m.recommend_seconds:.4f}"]
+                 _fmt(m.fit_seconds, 4), _fmt(m.recommend_seconds, 4), m.error or ""]
             )
+        sig = self.significance()
+        if sig:
+            buf.write("\n")
+            writer.writerow(list(sig[0]))
+            for rec in sig:
+                writer.writerow([_fmt(v, 6) if isinstance(v, float) else ("" if v is None else v)
+                                 for v in rec.values()])
         return buf.getvalue()
+
+    def _significance_table(self, sig: list[dict[str, Any]]) -> Any:
+        from rich.table import Table
+
+        table = Table(title=f"paired difference vs baseline {self.baseline} (same users; "
+                      "95% CI t-based; p: paired t-test, Wilcoxon)", pad_edge=False,
+                      title_justify="left")
+        for col in ("model", "metric", "users", "diff", "rel", "95% CI", "p (t)", "p (wilcoxon)"):
+            table.add_column(col, justify="left" if col in ("model", "metric") else "right")
+        for row in _significance_rows(sig):
+            table.add_row(*row)
+        return table
 
     def header_lines(self) -> list[str]:
         d, p = self.dataset, self.protocol
@@ -153,17 +189,40 @@ class Results:
         table.add_column("rec s", justify="right")
         for m in self.models:
             table.add_row(
-                m.model,
+                f"{m.model} FAILED" if m.error else m.model,
                 *(_fmt(m.values.get(x), 4) for x in self.metrics),
-                f"{m.fit_seconds:.2f}",
-                f"{m.recommend_seconds:.2f}",
+                _fmt(m.fit_seconds, 2),
+                _fmt(m.recommend_seconds, 2),
             )
         console = Console(file=io.StringIO(), width=max(100, 12 * (len(self.metrics) + 3)),
                           color_system=None)
         for line in self.header_lines():
             console.print(line, highlight=False, soft_wrap=True)
         console.print(table)
+        sig = self.significance()
+        if sig:
+            console.print(self._significance_table(sig))
+        for m in self.models:
+            if m.error:
+                console.print(f"{m.model} failed: {m.error}", highlight=False, soft_wrap=True)
         return console.file.getvalue()  # type: ignore[attr-defined]
+
+
+def _significance_rows(sig: list[dict[str, Any]]) -> list[list[str]]:
+    rows = []
+    for r in sig:
+        rel = r["relative"]
+        rows.append([
+            r["model"], r["metric"], str(r["n_users"]), _fmt(r["mean_diff"], 4),
+            "-" if rel is None else f"{100 * rel:+.1f}%",
+            f"[{_fmt(r['ci_low'], 4)}, {_fmt(r['ci_high'], 4)}]",
+            _pfmt(r["p_value"]), _pfmt(r["wilcoxon_p"]),
+        ])
+    return rows
+
+
+def _pfmt(value: float | None) -> str:
+    return "-" if value is None else (f"{value:.2e}" if value < 1e-3 else f"{value:.4f}")
 
 
 def _num(value: float | None) -> float | None:

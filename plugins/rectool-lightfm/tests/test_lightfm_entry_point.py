@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib.metadata import entry_points
 
 import pluggy
-from rectool_lightfm import LightFMModel
+from rectool_lightfm import LightFMModel, LightFMSocialModel
 
 from rectool import hookspecs
 
@@ -26,4 +26,4 @@ def test_hook_registers_model_through_pluggy() -> None:
     pm.check_pending()
     found: dict[str, type] = {}
     pm.hook.register_models(register=lambda name, cls: found.setdefault(name, cls))
-    assert found == {"lightfm": LightFMModel}
+    assert found == {"lightfm": LightFMModel, "lightfm-social": LightFMSocialModel}

@@ -89,6 +89,20 @@ class Linear(Model):
             full = self.W_[users] @ self.V_ + self.b_
         return full if items is None else full[:, np.asarray(items)]
 
+    def fold_in(self, items: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray | None:
+        """Exact scores for a user not in training, from the items they interacted with."""
+        self._check_fitted()
+        x = np.zeros(self.n_items, dtype=np.float32)
+        x[np.asarray(items, dtype=np.int64)] = 1.0
+        if self.B_ is not None:
+            full = np.full(self.n_items, -np.inf, dtype=np.float32)
+            full[self.kept_] = x[self.kept_] @ self.B_
+            return full
+        gram = (self.V_ @ self.V_.T).astype(np.float64)
+        gram[np.diag_indices_from(gram)] += float(self.params["l2"])
+        w = scipy.linalg.solve(gram, self.V_ @ (x - self.b_), assume_a="pos")
+        return (w.astype(np.float32) @ self.V_ + self.b_).astype(np.float32)
+
     def get_state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         if self.B_ is not None:
             return {"mode": "learned"}, {"B": self.B_, "kept": self.kept_}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rectool.builtins.linear import Linear
 from rectool.builtins.popularity import Popularity
+from rectool.builtins.socialmf import SocialMF
 from rectool.hookspecs import Register, hookimpl
 
 
@@ -11,3 +12,4 @@ from rectool.hookspecs import Register, hookimpl
 def register_models(register: Register) -> None:
     register("popularity", Popularity)
     register("linear", Linear)
+    register("socialmf", SocialMF)

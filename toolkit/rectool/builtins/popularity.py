@@ -21,6 +21,11 @@ class Popularity(Model):
         row = self.counts_ if items is None else self.counts_[np.asarray(items)]
         return np.broadcast_to(row, (len(users), len(row)))
 
+    def fold_in(self, items: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray | None:
+        """A new user gets the popular items too (their history is masked by the caller)."""
+        self._check_fitted()
+        return self.counts_.copy()
+
     def get_state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         return {}, {"counts": self.counts_}
 

@@ -28,17 +28,35 @@ def tiny_dataset() -> Dataset:
 
 
 def planted_dataset(n_users: int = 120, n_items: int = 60, n_groups: int = 3,
-                    per_user: int = 12, seed: int = 0) -> Dataset:
+                    per_user: int = 12, seed: int = 0, skew: float = 0.0,
+                    social: bool = False) -> Dataset:
     """Implicit data where each user group only consumes its own block of items.
 
     Any model that learns anything should beat random ranking on it by a wide margin.
+    ``skew > 0`` makes items within a block Zipf-popular (probability ~ rank^-skew), so a
+    non-personalised popularity model has something to learn too. ``social=True`` adds a
+    trust graph in which each user trusts three others of the same group.
     """
     rng = np.random.default_rng(seed)
     block = n_items // n_groups
+    p = None
+    if skew > 0:
+        p = np.arange(1, block + 1, dtype=np.float64) ** -skew
+        p /= p.sum()
     users, items = [], []
     for u in range(n_users):
         g = u % n_groups
-        chosen = rng.choice(block, size=min(per_user, block), replace=False) + g * block
+        chosen = rng.choice(block, size=min(per_user, block), replace=False, p=p) + g * block
         users += [f"user{u}"] * len(chosen)
         items += [f"item{i}" for i in chosen]
-    return build_dataset("planted", users, items, kind="implicit")
+    links = None
+    if social:
+        src, dst = [], []
+        for u in range(n_users):
+            peers = [v for v in range(u % n_groups, n_users, n_groups) if v != u]
+            for v in rng.choice(peers, size=min(3, len(peers)), replace=False):
+                src.append(f"user{u}")
+                dst.append(f"user{v}")
+        links = (src, dst)
+    return build_dataset("planted", users, items, kind="implicit", social=links,
+                         social_kind="trust" if social else None)

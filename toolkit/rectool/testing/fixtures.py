@@ -35,3 +35,22 @@ def rectool_register_plugin() -> Iterator[Callable[[object, str], None]]:
     yield register
     for name in names:
         plugins.unregister_plugin(name)
+
+
+@pytest.fixture
+def rectool_load_plugins(
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Callable[[str | None], None]]:
+    """Choose which entry-point plugins load for one test, as ``RECTOOL_LOAD_PLUGINS`` does:
+    ``"example"`` loads only that one, ``""`` built-ins only, ``None`` every installed one."""
+
+    def load(names: str | None) -> None:
+        if names is None:
+            monkeypatch.delenv(plugins.LOAD_ENV, raising=False)
+        else:
+            monkeypatch.setenv(plugins.LOAD_ENV, names)
+        plugins.reset()
+
+    yield load
+    monkeypatch.undo()
+    plugins.reset()

@@ -22,6 +22,15 @@ L1-normalised -- the layout ``lightfm.data.Dataset`` builds with identity featur
 ``normalize=True``. After fitting, the feature matrices are folded into dense per-user and
 per-item representations, so scoring and saving never need the features again.
 
+Social features (``social=True``, or the registered variant ``lightfm-social``, which needs
+a dataset with a social graph): user features = ``rectool.data.social.social_features`` --
+identity + ``social_weight`` x row-normalised neighbour indicators (+ ``social_two_hop`` x
+two-hop neighbours), on the identity columns (``social_shared=True``: a user is pulled towards
+the mean of their neighbours' own embeddings) or on a separate ``friend:<id>`` block -- then
+demographics when the dataset has them and ``use_features``. The model keeps the user feature
+space (names, embeddings, biases), so ``score_features`` scores any feature row of that width
+(a wrong width is a ModelError) and ``fold_in_friends`` scores a new user from friends alone.
+
 Scores are ``user_repr @ item_repr.T + item_bias + user_bias`` computed in numpy (the user bias
 does not change a ranking; it is kept so scores equal ``LightFM.predict``).
 """
@@ -68,6 +77,12 @@ class LightFMModel(Model):
         "num_threads": 1,  # 1 keeps runs reproducible: LightFM trains lock-free across threads
         "min_rating": None,
         "implicit_weights": "log1p",
+        "social": False,
+        "social_weight": 1.0,
+        "social_two_hop": 0.0,
+        "social_shared": True,
+        "social_items": 0.0,
+        "social_items_top": 50,
     }
     requires: ClassVar[frozenset[str]] = frozenset()
     predicts_ratings: ClassVar[bool] = False
@@ -91,6 +106,12 @@ class LightFMModel(Model):
         self._item_bias: np.ndarray | None = None
         self._n_user_features = 0
         self._n_item_features = 0
+        # the user feature space, kept when social features are used (cold start, width checks)
+        self._user_feature_emb: np.ndarray | None = None
+        self._user_feature_bias: np.ndarray | None = None
+        self._user_feature_names: np.ndarray | None = None
+        self._social_offset = -1  # first column of the neighbour block; -1 = no social block
+        self._items_offset = -1  # first column of the friends' items block; -1 = none
 
     # -- training ----------------------------------------------------------------------------
     def _training_matrices(self, train: Dataset) -> tuple[sp.coo_matrix, sp.coo_matrix | None]:
@@ -132,7 +153,12 @@ class LightFMModel(Model):
         p = self.params
         interactions, sample_weight = self._training_matrices(train)
         use = bool(p["use_features"])
-        user_features = _feature_matrix(train.n_users, train.user_features if use else None)
+        user_side = train.user_features if use else None
+        names: tuple[str, ...] = ()
+        if p["social"]:
+            user_features, names = self._social_user_features(train, user_side)
+        else:
+            user_features = _feature_matrix(train.n_users, user_side)
         item_features = _feature_matrix(train.n_items, train.item_features if use else None)
         model = lightfm.LightFM(
             no_components=int(p["no_components"]),
@@ -159,6 +185,106 @@ class LightFMModel(Model):
         self._item_repr = np.ascontiguousarray(item_repr, dtype=np.float32)
         self._n_user_features = 0 if user_features is None else user_features.shape[1]
         self._n_item_features = 0 if item_features is None else item_features.shape[1]
+        if p["social"]:
+            self._user_feature_emb = np.ascontiguousarray(model.user_embeddings, np.float32)
+            self._user_feature_bias = np.asarray(model.user_biases, np.float32).ravel()
+            self._user_feature_names = np.asarray(names, dtype=str)
+
+    def _social_user_features(
+        self, train: Dataset, side: Features | None
+    ) -> tuple[sp.csr_matrix, tuple[str, ...]]:
+        """Identity + social (+ demographics), rows L1-normalised; also the column names."""
+        from rectool.data.social import friend_item_features, social_features
+
+        p = self.params
+        if train.social is None:
+            raise ModelError(
+                f"lightfm with social=true needs a social graph; dataset {train.name!r} has none"
+            )
+        shared = bool(p["social_shared"])
+        social = social_features(train, weight=float(p["social_weight"]),
+                                 two_hop_weight=float(p["social_two_hop"]), shared=shared)
+        blocks, names = [social.matrix], social.names
+        self._items_offset = -1
+        if float(p["social_items"]):
+            agg = friend_item_features(train, weight=float(p["social_items"]),
+                                       top=int(p["social_items_top"]))
+            self._items_offset = sum(b.shape[1] for b in blocks)
+            blocks.append(agg.matrix)
+            names = names + agg.names
+        if side is not None and side.width:
+            blocks.append(sp.csr_matrix(side.matrix, dtype=np.float32))
+            names = names + tuple(f"side:{n}" for n in side.names)
+        self._social_offset = 0 if shared else train.n_users
+        return _l1_rows(sp.hstack(blocks, format="csr")), names
+
+    # -- the user feature space -------------------------------------------------------------
+    @property
+    def user_feature_names(self) -> tuple[str, ...]:
+        """Column names of the user feature space (empty unless fitted with social features)."""
+        return () if self._user_feature_names is None else tuple(self._user_feature_names)
+
+    def score_features(self, rows: sp.spmatrix, items: np.ndarray | None = None) -> np.ndarray:
+        """Scores for users described only by feature rows in the model's user feature space.
+
+        Rows are L1-normalised as in training. A row of the wrong width is a ModelError.
+        """
+        self._check_fitted()
+        if self._user_feature_emb is None or self._user_feature_bias is None:
+            raise ModelError(
+                "this lightfm model kept no user feature space (fit it with social=true, "
+                "or use model lightfm-social)"
+            )
+        rows = sp.csr_matrix(rows, dtype=np.float32)
+        width = self._user_feature_emb.shape[0]
+        if rows.shape[1] != width:
+            raise ModelError(
+                f"lightfm: feature rows have {rows.shape[1]} columns, the model's user feature "
+                f"space has {width} (identity + social + demographics)"
+            )
+        rows = _l1_rows(rows)
+        repr_ = np.asarray(rows @ self._user_feature_emb, dtype=np.float32)
+        bias = np.asarray(rows @ self._user_feature_bias, dtype=np.float32).ravel()
+        assert self._item_repr is not None and self._item_bias is not None
+        item_repr, item_bias = self._item_repr, self._item_bias
+        if items is not None:
+            items = np.asarray(items, dtype=np.int64)
+            item_repr, item_bias = item_repr[items], item_bias[items]
+        return repr_ @ item_repr.T + item_bias[None, :] + bias[:, None]
+
+    def fold_in_friends(self, friends: np.ndarray) -> np.ndarray | None:
+        """Scores over all items for a new user with these friends (training user indices).
+
+        Builds the user's social feature row (neighbour block only: a new user has no identity
+        embedding) and scores it; friends without training rows are ignored. None when no
+        friend is usable or the model kept no social feature space.
+        """
+        self._check_fitted()
+        if self._user_feature_emb is None or self._social_offset < 0:
+            return None
+        assert self._seen is not None
+        friends = np.unique(np.asarray(friends, dtype=np.int64))
+        friends = friends[(friends >= 0) & (friends < self.n_users)]
+        friends = friends[np.diff(self._seen.indptr)[friends] > 0]
+        if len(friends) == 0:
+            return None
+        width = self._user_feature_emb.shape[0]
+        p = self.params
+        row = sp.csr_matrix(
+            (np.full(len(friends), float(p["social_weight"]) / len(friends), dtype=np.float32),
+             (np.zeros(len(friends), dtype=np.int64), friends + self._social_offset)),
+            shape=(1, width),
+        )
+        if self._items_offset >= 0:
+            from rectool.data.social import top_per_row
+
+            agg = top_per_row(sp.csr_matrix(self._seen[friends].mean(axis=0)),
+                              int(p["social_items_top"]))
+            cols = agg.indices + self._items_offset
+            row = row + sp.csr_matrix(
+                (float(p["social_items"]) * agg.data, (np.zeros(len(cols), dtype=np.int64), cols)),
+                shape=(1, width))
+        return self.score_features(row)[0]
 
     # -- scoring -----------------------------------------------------------------------------
     def score(self, users: np.ndarray, items: np.ndarray | None = None) -> np.ndarray:
@@ -184,6 +310,8 @@ class LightFMModel(Model):
         meta = {
             "n_user_features": self._n_user_features,
             "n_item_features": self._n_item_features,
+            "social_offset": self._social_offset,
+            "items_offset": self._items_offset,
         }
         arrays = {
             "user_repr": self._user_repr,
@@ -191,6 +319,11 @@ class LightFMModel(Model):
             "item_repr": self._item_repr,
             "item_bias": self._item_bias,
         }
+        if self._user_feature_emb is not None:
+            assert self._user_feature_bias is not None and self._user_feature_names is not None
+            arrays["user_feature_emb"] = self._user_feature_emb
+            arrays["user_feature_bias"] = self._user_feature_bias
+            arrays["user_feature_names"] = self._user_feature_names
         return meta, arrays
 
     def set_state(self, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
@@ -210,6 +343,19 @@ class LightFMModel(Model):
         self._item_bias = item_bias.astype(np.float32, copy=False)
         self._n_user_features = int(meta.get("n_user_features", 0))
         self._n_item_features = int(meta.get("n_item_features", 0))
+        self._social_offset = int(meta.get("social_offset", -1))
+        self._items_offset = int(meta.get("items_offset", -1))
+        if "user_feature_emb" in arrays:
+            self._user_feature_emb = arrays["user_feature_emb"].astype(np.float32, copy=False)
+            self._user_feature_bias = arrays["user_feature_bias"].astype(np.float32, copy=False)
+            self._user_feature_names = arrays["user_feature_names"]
+
+
+class LightFMSocialModel(LightFMModel):
+    """LightFM with social user features on (``lightfm`` with ``social=true``, tuned defaults)."""
+
+    default_params: ClassVar[dict[str, Any]] = {**LightFMModel.default_params, "social": True}
+    requires: ClassVar[frozenset[str]] = frozenset({"social"})
 
 
 def _feature_matrix(n: int, features: Features | None) -> sp.csr_matrix | None:
@@ -223,6 +369,11 @@ def _feature_matrix(n: int, features: Features | None) -> sp.csr_matrix | None:
     if side.shape[0] != n:
         raise ModelError(f"lightfm: feature matrix has {side.shape[0]} rows, expected {n}")
     matrix = sp.hstack([sp.identity(n, dtype=np.float32, format="csr"), side], format="csr")
+    return _l1_rows(matrix)
+
+
+def _l1_rows(matrix: sp.spmatrix) -> sp.csr_matrix:
+    """Rows scaled to unit L1 norm (LightFM's ``normalize=True``); empty rows stay empty."""
     norms = np.asarray(abs(matrix).sum(axis=1), dtype=np.float64).ravel()
     norms[norms == 0] = 1.0
     matrix = sp.diags((1.0 / norms).astype(np.float32)) @ matrix

@@ -145,7 +145,8 @@ class SVDModel(Model):
         """Unclipped estimated ratings, users x items (all items when ``items`` is None)."""
         bu, bi, pu, qi = self._arrays()
         users = np.asarray(users, dtype=np.int64)
-        items = np.arange(self.n_items) if items is None else np.asarray(items, dtype=np.int64)
+        # all items: use the factor arrays as they are (indexing would copy them per call)
+        items = slice(None) if items is None else np.asarray(items, dtype=np.int64)
         est = pu[users] @ qi[items].T
         if self.params["biased"]:
             est += self._mu + bu[users][:, None] + bi[items][None, :]

@@ -50,7 +50,8 @@ def load_ciao(**options: Any) -> Dataset:
     rating = _matrix(folder / "rating.mat", "rating", 5)
     trust = _matrix(folder / "trustnetwork.mat", "trustnetwork", 2)
     users, products, categories, values = rating[:, 0], rating[:, 1], rating[:, 2], rating[:, 3]
-    # 0 is outside the documented 1-5 scale but these are real values in the file: kept, counted.
+    # The site's scale is 1-5, but 34 rows hold 0: real values in the file, so the declared
+    # scale is 0-5 and they are kept and counted.
     report.add("ratings_of_zero", int((values == 0).sum()))
 
     catalog = folder / "catalog_ciao.txt"
@@ -74,7 +75,7 @@ def load_ciao(**options: Any) -> Dataset:
         products,
         values.astype(np.float64),
         kind="explicit",
-        rating_scale=(1.0, 5.0),
+        rating_scale=(0.0, 5.0),
         source=str(folder / "rating.mat"),
         item_features=item_features,
         social=(trust[:, 0], trust[:, 1]),
