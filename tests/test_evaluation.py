@@ -118,7 +118,7 @@ def test_cli_csv_and_output_file(tmp_path):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--k", "0"], "--k '0': use a positive integer"),
+        (["--k", "0"], "Invalid value for '--k': use a positive integer"),  # usage error
         (["--param", "popularity"], "use MODEL.NAME=VALUE"),
         (["--param", "svd.n_factors=3"], "model 'svd' is not among --models (popularity)"),
         (["--param", "popularity.depth=3"], "Popularity has no parameter 'depth'; allowed: none"),

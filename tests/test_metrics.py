@@ -132,3 +132,17 @@ def test_vectorised_metrics_match_slow_reference(data):
         got = metric.compute(r)
         want = [_slow(recs[u], rels[u], k)[name] for u in range(n_users)]
         assert got.tolist() == pytest.approx(want), name
+
+
+def test_top_k_keeps_lowest_indices_among_ties_so_smaller_k_is_a_prefix():
+    from rectool.models import top_k
+
+    rng = np.random.default_rng(0)
+    for width in (30, 3000):
+        scores = rng.integers(0, 4, size=(50, width)).astype(np.float32)
+        ten = top_k(scores, 10)
+        five = top_k(scores, 5)
+        assert (ten[:, :5] == five).all()
+        for row, ranked in zip(scores, ten, strict=True):
+            want = np.lexsort((np.arange(width), -row))[:10]
+            assert ranked.tolist() == want.tolist()

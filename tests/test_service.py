@@ -40,7 +40,7 @@ def test_statuses_and_reasons(numeric: rectool.Dataset) -> None:
         "fallback", "no history", "popular")
     assert no_history.items == ("10", "11", "12")  # by training users, ties by index
     assert (all_seen.status, all_seen.reason) == ("fallback", "all items already seen")
-    assert len(all_seen.items) == 3
+    assert (all_seen.items, all_seen.source) == ((), "none")  # nothing left: empty, with why
     assert (unknown.status, unknown.reason, unknown.source) == (
         "fallback", "unknown user", "popular")
     assert unknown.items == no_history.items

@@ -61,7 +61,9 @@ def test_hash_table_matches_the_shared_sums(data_dir):
 def test_ml100k(ml):
     assert (ml.n_users, ml.n_items, ml.n_interactions, ml.n_social_links) == (943, 1682, 100000, 0)
     assert ml.kind == "explicit" and ml.rating_scale == (1.0, 5.0)
-    assert nonzero_counts(ml) == {"rows_read": 100000}
+    assert nonzero_counts(ml) == {  # facts about u.item (titles and dates are not used)
+        "titles_shared_by_several_items": 18, "items_without_release_date": 1,
+        "rows_read": 100000}
     assert value(ml, "196", "242") == 3.0  # first line of u.data
     assert ml.timestamps[0] == 881250949
     assert np.bincount(ml.values.astype(int))[1:].tolist() == [6110, 11370, 27145, 34174, 21201]
@@ -138,6 +140,7 @@ def test_ciao(ciao, data_dir):
         "duplicate_pairs": 1252,
         "duplicate_pairs_with_conflicting_values": 458,
         "social_links_read": 111781,
+        "users_without_social_links": 58,  # rating users absent from the trust graph
     }
     assert int((ds.values == 0).sum()) == 32
     assert ds.report.policies["duplicates"] == "latest"
@@ -171,6 +174,7 @@ def test_filmtrust(filmtrust):
         "duplicate_pairs_with_conflicting_values": 2,
         "social_links_read": 1853,
         "social_links_dropped_unknown_user": 221,  # trust links to users who rated nothing
+        "users_without_social_links": 1508 - 705,  # see below
     }
     # user 308 rated items 207 and 235 twice, differently: the later line wins
     assert value(ds, "308", "207") == 3.0

@@ -73,6 +73,61 @@ def parse_k(value: str) -> list[int]:
     return ks
 
 
+def _k_usage(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """``--k 0`` or ``--k x`` is a usage error (exit status 2), caught before anything runs."""
+    try:
+        parse_k(value)
+    except ConfigError as exc:
+        raise click.BadParameter(str(exc).removeprefix(f"--k {value!r}: ")) from None
+    return value
+
+
+def dataset_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--sep``, ``--encoding``, ``--test`` and ``--dataset-option KEY=VALUE`` to a command;
+    ``collect_dataset_options`` turns them into loader options (docs/data.md)."""
+    for option in reversed([
+        click.option("--sep", default=None, metavar="SEP",
+                     help="For a file: column separator (',', ';', tab, space) [default: from "
+                          "the extension, else sniffed]."),
+        click.option("--encoding", default=None, metavar="NAME",
+                     help="For a file: text encoding [default: UTF-8, else latin-1]."),
+        click.option("--test", "test_file", default=None, metavar="FILE",
+                     help="For a file: a test file with the same columns; evaluate on it "
+                          "instead of splitting (unknown users/items are excluded and counted)."),
+        click.option("--dataset-option", "dataset_option", multiple=True, metavar="KEY=VALUE",
+                     help="Any loader option, repeatable: --dataset-option strict=true, "
+                          "--dataset-option path=DIR, --dataset-option layout=wide."),
+    ]):
+        func = option(func)
+    return func
+
+
+def collect_dataset_options(
+    sep: str | None = None, encoding: str | None = None, test_file: str | None = None,
+    dataset_option: tuple[str, ...] = (), **given: Any,
+) -> dict[str, Any]:
+    """Loader options from ``dataset_options`` flags plus named ones (``columns=...``) when set."""
+    options: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
+    for item in dataset_option:
+        key, eq, raw = item.partition("=")
+        if not eq or not key.strip():
+            raise ConfigError(f"--dataset-option {item!r}: use KEY=VALUE, e.g. strict=true")
+        options[key.strip()] = raw.strip()  # text: every loader parses its own options
+    for key, value in (("sep", sep), ("encoding", encoding), ("test", test_file)):
+        if value is not None:
+            options[key] = value
+    return options
+
+
+def _given_options(ctx: click.Context) -> set[str]:
+    """Names of the options the user set (command line or environment), not left at default."""
+    from click.core import ParameterSource
+
+    return {name for name in ctx.params
+            if ctx.get_parameter_source(name) in (ParameterSource.COMMANDLINE,
+                                                  ParameterSource.ENVIRONMENT)}
+
+
 def create_cli() -> click.Group:
     """Build the CLI group; plugins add commands through ``register_commands``."""
 
@@ -82,13 +137,20 @@ def create_cli() -> click.Group:
         """Compare recommenders on social e-commerce data, then serve the winner."""
 
     @cli.command()
-    @click.option("--models", "-m", required=True, help="Comma-separated model names.")
+    @click.option("--models", "-m", default=None,
+                  help="Comma-separated model names (required unless --config names them).")
+    @click.option("--config", "-c", "config", default=None,
+                  type=click.Path(dir_okay=False, exists=True, path_type=Path),
+                  help="An experiment TOML file (docs/experiments.md); options given here "
+                       "override it.")
     @click.option("--dataset", "-d", default="ml-100k", show_default=True,
                   help="Registered dataset name, or a CSV/TSV/Parquet file.")
     @click.option("--columns", default=None,
                   help="For a file: user=COL,item=COL[,rating=COL][,timestamp=COL].")
     @click.option("--social", default=None, help="For a file: a social edge file (src,dst).")
-    @click.option("--k", "k", default="10", show_default=True, help="Cut-off, or a list: 5,10.")
+    @dataset_options
+    @click.option("--k", "k", default="10", show_default=True, callback=_k_usage,
+                  help="Cut-off, or a list: 5,10.")
     @click.option("--metrics", default=None,
                   help="Comma-separated metrics [default: precision,recall,f1,ndcg,map,mrr,"
                        "hit_rate,coverage; plus rmse,mae on rated data].")
@@ -105,51 +167,63 @@ def create_cli() -> click.Group:
                   help="Model parameter, repeatable: --param lightfm.epochs=10")
     @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]),
                   default="table", show_default=True)
-    @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-                  default=None, help="Also write results here (.json, .csv or table text).")
+    @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
+                  help="A folder to save the run in (results.json, results.csv, per_user.csv, "
+                       "config.toml, environment.json, PNG plots; `rectool report` reads it); "
+                       "a path ending in .json, .csv or .txt writes just that one file.")
     @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
     @click.option("--baseline", default=None, metavar="NAME",
                   help="One of --models: add mean difference, 95% CI and paired p-values "
                        "of every other model against it, per metric.")
+    @click.option("--features", default=None, metavar="NAME[,NAME]",
+                  help="Featurizers whose dense columns are added to the item/user features "
+                       "before the split, e.g. text (rectool-text).")
     @_domain_errors
-    def compare(models: str, dataset: str, columns: str | None, social: str | None, k: str,
+    def compare(models: str | None, config: Path | None, dataset: str, columns: str | None,
+                social: str | None, k: str,
                 metrics: str | None, split: str, seed: int, relevance: float | None,
                 mask: str, params: tuple[str, ...], fmt: str, output: Path | None,
-                quiet: bool, baseline: str | None) -> None:
+                quiet: bool, baseline: str | None, features: str | None,
+                **loader_flags: Any) -> None:
         """Fit and evaluate models on one dataset; print a model x metric table."""
-        from rectool.evaluation import ModelSpec
-        from rectool.evaluation import compare as run_compare
+        from rectool.experiment import experiment_from_cli, load_experiment
         from rectool.progress import NoProgress, RichProgress
+        from rectool.runs import run_experiment, write_run
 
+        given = _given_options(click.get_current_context())
         names = _split_list(models)
-        per_model = parse_params(params, names)
-        options: dict[str, Any] = {}
-        if columns:
-            options["columns"] = columns
-        if social:
-            options["social"] = social
-        results = run_compare(
-            [ModelSpec(n, per_model[n]) for n in names],
-            dataset,
-            k=parse_k(k),
-            metrics=_split_list(metrics) or None,
-            split=split,
-            seed=seed,
-            relevance=relevance,
-            mask=mask,
+        labels = names or ([m.label for m in load_experiment(config).models] if config else [])
+        per_model = parse_params(params, labels)
+        options = collect_dataset_options(columns=columns or None, social=social or None,
+                                          **loader_flags)
+        exp = experiment_from_cli(
+            config,
+            models=names or None,
+            params=per_model,
+            dataset=dataset if "dataset" in given or config is None else None,
             dataset_options=options,
-            progress=NoProgress() if quiet else RichProgress(),
+            k=tuple(parse_k(k)) if "k" in given or config is None else None,
+            metrics=tuple(_split_list(metrics)) or None,
+            split=split if "split" in given or config is None else None,
+            seed=seed if "seed" in given or config is None else None,
+            relevance=relevance,
+            mask=mask if "mask" in given or config is None else None,
             baseline=baseline,
+            features=tuple((f, {}) for f in _split_list(features)) or None,
         )
+        results = run_experiment(exp, progress=NoProgress() if quiet else RichProgress())
         rendered = {"table": results.to_table, "json": results.to_json,
                     "csv": results.to_csv}[fmt]()
         click.echo(rendered.rstrip("\n"))
-        if output is not None:
-            out_fmt = {".json": "json", ".csv": "csv"}.get(output.suffix.lower(), fmt)
+        if output is not None and output.suffix.lower() in (".json", ".csv", ".txt"):
+            out_fmt = {".json": "json", ".csv": "csv"}.get(output.suffix.lower(), "table")
             text = {"table": results.to_table, "json": results.to_json,
                     "csv": results.to_csv}[out_fmt]()
             output.write_text(text)
             click.echo(f"wrote {output}", err=True)
+        elif output is not None:
+            written = write_run(output, results, exp)
+            click.echo(f"wrote {output}/: {', '.join(p.name for p in written)}", err=True)
 
     def _listing(kind: str, command_name: str) -> None:
         @cli.command(name=command_name, help=f"List registered {command_name}.")
@@ -197,4 +271,5 @@ def main() -> None:
     create_cli()(prog_name="rectool")
 
 
-__all__ = ["create_cli", "main", "parse_params", "parse_value", "resolve"]
+__all__ = ["collect_dataset_options", "create_cli", "dataset_options", "main", "parse_params",
+           "parse_value", "resolve"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -62,6 +62,7 @@ def compare(
     dataset_options: dict[str, Any] | None = None,
     progress: Progress | None = None,
     baseline: str | None = None,
+    features: Sequence[str | tuple[str, dict[str, Any]]] | None = None,
 ) -> Results:
     """Fit and evaluate models on one dataset under one protocol; see the module docstring.
 
@@ -69,7 +70,9 @@ def compare(
     ``mask="positives"`` excludes only training items rated at or above the relevance threshold
     (Cornac's protocol, for like-with-like comparisons). ``baseline`` names one of ``models``:
     every other model is then compared with it per metric on the same users (mean difference,
-    95% CI, paired t-test and Wilcoxon p-values; ``Results.significance()``).
+    95% CI, paired t-test and Wilcoxon p-values; ``Results.significance()``). ``features`` names
+    registered featurizers (e.g. ``["text"]``) whose dense columns are appended to the dataset's
+    item/user features before the split (``rectool.features.apply_featurizers``).
     """
     progress = progress or NoProgress()
     specs = [m if isinstance(m, ModelSpec) else ModelSpec(m) for m in models]
@@ -90,6 +93,10 @@ def compare(
     data = dataset if isinstance(dataset, Dataset) else load_dataset(
         dataset, **(dataset_options or {})
     )
+    if features:
+        from rectool.features import apply_featurizers
+
+        data = apply_featurizers(data, features)
     threshold = relevance if relevance is not None else default_relevance(data)
     if data.kind != "explicit":
         threshold = None
@@ -106,8 +113,14 @@ def compare(
             )
         entry.obj(seed=seed, **spec.params)  # validates parameter names early
 
-    splitter = parse_split(split)
-    folds = list(splitter.folds(data, seed))
+    supplied = data.supplied_test()  # a test file given with the data: evaluate on it, no split
+    if supplied is not None and data.test_rows is not None:
+        folds = [Fold(train=replace(data, test_rows=None), test=supplied, index=0)]
+        split_spec, split_description = "supplied", data.test_rows.description
+    else:
+        splitter = parse_split(split)
+        folds = list(splitter.folds(data, seed))
+        split_spec, split_description = splitter.spec, splitter.describe()
     progress.start(len(folds) * len(specs), "evaluating")
     per_fold: list[list[ModelResult]] = []
     users_info: dict[str, int] = {}
@@ -130,8 +143,8 @@ def compare(
     progress.finish()
 
     protocol = {
-        "split": splitter.spec,
-        "split_description": splitter.describe(),
+        "split": split_spec,
+        "split_description": split_description,
         "folds": len(folds),
         "seed": seed,
         "k": ks,
@@ -139,6 +152,7 @@ def compare(
         "relevance_threshold": threshold,
         "mask": "all training items" if mask == "all" else "training items rated relevant",
         "candidates": "all items",
+        **({"features": [f if isinstance(f, str) else f[0] for f in features]} if features else {}),
         **users_info,
     }
     return Results(
@@ -180,6 +194,8 @@ class _Target:
             "users_evaluated": int(evaluable.sum()),
             "users_skipped_no_relevant": int((in_test & (n_rel == 0)).sum()),
             "users_skipped_cold": int(((n_rel > 0) & ~in_train).sum()),
+            # too few rows for the split to hold any out (e.g. 1 or 2 rows at 20%): train-only
+            "users_skipped_no_test_rows": int((in_train & ~in_test).sum()),
         }
         exclude = None
         if mask == "positives":

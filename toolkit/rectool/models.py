@@ -55,12 +55,16 @@ class Model(ABC):
     - ``default_params``: parameter names with defaults (their types drive CLI parsing);
     - ``requires``: dataset parts the model cannot work without (``social``,
       ``item_features``, ``user_features``, ``ratings``, ``timestamps``);
-    - ``predicts_ratings``: True when ``predict`` returns ratings (enables rmse/mae).
+    - ``predicts_ratings``: True when ``predict`` returns ratings (enables rmse/mae);
+    - ``param_space``: what ``rectool tune`` searches, ``{name: (kind, low, high)}`` with kind
+      ``"int"``, ``"float"`` or ``"log"`` (log-uniform float), or ``{name: ("choice", (a, b))}``;
+      empty means nothing to tune.
     """
 
     default_params: ClassVar[dict[str, Any]] = {}
     requires: ClassVar[frozenset[str]] = frozenset()
     predicts_ratings: ClassVar[bool] = False
+    param_space: ClassVar[dict[str, tuple[Any, ...]]] = {}
     #: True only for a backend that cannot describe itself as JSON + arrays; it then implements
     #: ``get_pickled``/``set_pickled`` and loading needs ``trust=True``.
     needs_pickle: ClassVar[bool] = False
@@ -157,6 +161,13 @@ class Model(ABC):
         for start in range(0, len(users), batch):
             chunk = users[start : start + batch]
             scores = np.array(self.score(chunk), dtype=np.float32, copy=True)
+            nan_rows = np.isnan(scores).any(axis=1)
+            if nan_rows.any():  # a broken model must fail loudly, not rank garbage as "no score"
+                raise ModelError(
+                    f"{type(self).__name__} returned NaN scores for {int(nan_rows.sum())} of "
+                    f"{len(chunk)} users (did training diverge?); scores must be finite, or -inf "
+                    "for an item that can never be recommended"
+                )
             if mask is not None:
                 rows = mask[chunk]
                 scores[np.repeat(np.arange(len(chunk)), np.diff(rows.indptr)), rows.indices] = (
@@ -397,6 +408,7 @@ def top_k(scores: np.ndarray, k: int, *, return_scores: bool = False) -> Any:
     out_scores = np.full((n_rows, k), -np.inf, dtype=np.float32)
     if n_cols == 0 or n_rows == 0:
         return (out, out_scores) if return_scores else out
+    full_scores = scores
     kk = min(k, n_cols)
     columns = None
     block = min(_BLOCK, n_cols // (4 * kk))  # at least 4k blocks, so candidates <= a quarter
@@ -426,11 +438,40 @@ def top_k(scores: np.ndarray, k: int, *, return_scores: bool = False) -> Any:
     order = np.lexsort((part, -part_scores), axis=1)
     ranked = np.take_along_axis(part, order, axis=1)
     ranked_scores = np.take_along_axis(part_scores, order, axis=1)
+    _lowest_index_among_ties(full_scores, ranked, ranked_scores)
     dead = np.isneginf(ranked_scores)
     ranked[dead] = -1
     out[:, :kk] = ranked
     out_scores[:, :kk] = ranked_scores
     return (out, out_scores) if return_scores else out
+
+
+def _lowest_index_among_ties(
+    scores: np.ndarray, ranked: np.ndarray, ranked_scores: np.ndarray
+) -> None:
+    """Where the k-th score is tied with unselected items, keep the lowest item indices.
+
+    Partition-based selection picks an arbitrary subset of the items tied at the cut-off;
+    this makes the choice canonical, so the top 5 is always a prefix of the top 10.
+    Rows are fixed in place; only rows with such ties are touched.
+    """
+    kk = ranked.shape[1]
+    cut = ranked_scores[:, kk - 1]
+    finite = np.isfinite(cut)
+    if not finite.any():
+        return
+    rows = np.flatnonzero(finite)
+    tied_all = (scores[rows] == cut[rows, None]).sum(axis=1)
+    tied_kept = (ranked_scores[rows] == cut[rows, None]).sum(axis=1)
+    for r in rows[tied_all > tied_kept]:
+        row = scores[r]
+        above = np.flatnonzero(row > cut[r])
+        ties = np.flatnonzero(row == cut[r])[: kk - len(above)]
+        chosen = np.concatenate([above, ties])
+        chosen_scores = row[chosen]
+        order = np.lexsort((chosen, -chosen_scores))
+        ranked[r] = chosen[order]
+        ranked_scores[r] = chosen_scores[order]
 
 
 def _jsonable(value: Any) -> Any:

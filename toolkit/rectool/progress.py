@@ -48,6 +48,8 @@ class RichProgress:
         self._task = None
 
     def start(self, total: int, description: str) -> None:
+        if self._task is not None:  # a later step (loading, then evaluating...) reuses the bar
+            self._bar.remove_task(self._task)
         self._bar.start()
         self._task = self._bar.add_task(description, total=total)
 

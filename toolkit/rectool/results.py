@@ -167,7 +167,9 @@ class Results:
             f"masked: {p['mask']}, ranked against {p['candidates']}",
             f"evaluated {p['users_evaluated']} users; skipped "
             f"{p['users_skipped_no_relevant']} with no relevant test items and "
-            f"{p['users_skipped_cold']} with no training rows",
+            f"{p['users_skipped_cold']} with no training rows"
+            + (f"; {p['users_skipped_no_test_rows']} train-only (no test rows)"
+               if p.get("users_skipped_no_test_rows") else ""),
         ]
         counts = {k: v for k, v in self.cleaning.get("counts", {}).items() if v}
         if counts:

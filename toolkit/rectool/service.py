@@ -34,8 +34,9 @@ class Recommendation:
     """One user's list: item ids (the caller's, as strings) best first, their scores, and why.
 
     ``status`` is ``personalised`` or ``fallback``; ``reason`` says why a fallback was served
-    (``unknown user``, ``no history``, ``all items already seen``); ``source`` names what
-    produced the list (``model``, ``history``, ``friends``, ``popular``, or ``none`` when empty);
+    (``unknown user``, ``no history``, ``all items already seen`` -- then the list is empty);
+    ``source`` names what produced the list (``model``, ``history``, ``friends``, ``popular``,
+    or ``none`` when empty);
     ``detail`` adds a sentence where the reason alone would hide something.
     """
 
@@ -173,14 +174,11 @@ class Recommender:
     def _nothing_left(self, key: str, user: int, k: int) -> Recommendation:
         """A known user for whom masking left no scorable item."""
         seen = self._seen.indices[self._seen.indptr[user] : self._seen.indptr[user + 1]]
-        if len(seen) >= self.model.n_items:
-            ranked, scores = self.model.recommend([user], k, exclude_seen=False,
-                                                  return_scores=True)
-            n = int((ranked[0] >= 0).sum())
+        if len(seen) >= self.model.n_items:  # nothing is left to recommend: say so, serve none
             return Recommendation(
-                key, tuple(self.items.ids[ranked[0, :n]].tolist()), tuple(scores[0, :n].tolist()),
-                "fallback", ALL_SEEN, "model",
-                "every item is in the user's history; these are the model's best repeats",
+                key, (), (), "fallback", ALL_SEEN, "none",
+                f"all {self.model.n_items} items are in the user's history; "
+                "exclude_seen=False ranks them",
             )
         return self._popular_list(key, k, NO_SCORE, exclude=seen)
 

@@ -42,7 +42,8 @@ def test_social_variant_defaults_and_requirement() -> None:
 @pytest.mark.parametrize("shared", [True, False])
 def test_feature_space_is_kept_and_width_checked(shared: bool) -> None:
     data = social_planted()
-    m = LightFMSocialModel(seed=1, social_shared=shared, **FAST).fit(data)
+    m = LightFMSocialModel(seed=1, social_shared=shared, social_weight=1.0, social_items=0.0,
+                           **FAST).fit(data)
     width = data.n_users * (1 if shared else 2)
     assert len(m.user_feature_names) == width
     # a training user's own feature row scores like the folded representation
@@ -56,6 +57,10 @@ def test_feature_space_is_kept_and_width_checked(shared: bool) -> None:
     with pytest.raises(ModelError, match="kept no user feature space"):
         plain.score_features(rows)
     assert plain.fold_in_friends(np.array([0])) is None
+    # the default adds the friends' items block: one column per item
+    full = LightFMSocialModel(seed=1, **FAST).fit(data)
+    assert len(full.user_feature_names) == data.n_users + data.n_items
+    assert full.user_feature_names[data.n_users].startswith("friend_item:")
 
 
 def test_cold_user_with_friends_gets_community_items(tmp_path) -> None:

@@ -32,6 +32,7 @@ class Linear(Model):
     """Closed-form linear model (EASE item-item ridge, or ridge on item side features)."""
 
     default_params = {"l2": 500.0, "item_vectors": "learned", "max_items": 8000}
+    param_space = {"l2": ("log", 1.0, 1e4)}
 
     def _fit(self, train: Dataset) -> None:
         mode = self.params["item_vectors"]

@@ -72,7 +72,9 @@ class SocialMF(Model):
         if n == 0:
             raise ModelError(f"socialmf: dataset {train.name!r} has no interactions")
         bs = int(p["batch_size"])
-        share = bs / n  # the social term is spread over the batches of an epoch
+        # the social term is spread over the batches of an epoch (one batch: all of it; a
+        # share above 1 on data smaller than a batch made the step explode into NaN)
+        share = min(bs, n) / n
         for _ in range(int(p["epochs"])):
             order = rng.permutation(n)
             for start in range(0, n, bs):

@@ -6,22 +6,25 @@ Every loader funnels through ``build_dataset`` so the cleaning rules are stated 
 - duplicate (user, item) rows are collapsed before any split: explicit data keeps the latest
   rating by timestamp (file order when there are none), implicit data sums the weights;
 - social edges to users without interactions, self-loops and repeated edges are dropped and
-  counted; feature rows of unknown users/items are dropped and counted.
+  counted; feature rows of unknown users/items are dropped and counted;
+- a supplied test file (``attach_test``) is cleaned the same way and indexed by the training
+  id maps; its rows of unknown users or items are excluded and counted (``unknown="exclude"``)
+  or an error (``unknown="error"``), never an out-of-range index.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from rectool.data.dataset import CleaningReport, Dataset, Features, Kind
+from rectool.data.dataset import CleaningReport, Dataset, Features, Kind, TestRows
 from rectool.data.idmap import IdMap
-from rectool.errors import DataError
+from rectool.errors import ConfigError, DataError
 
 DuplicatePolicy = Literal["latest", "last", "first", "sum", "mean", "max"]
 
@@ -94,10 +97,15 @@ def build_dataset(
         frame["ts"] = pd.to_numeric(pd.Series(timestamps), errors="coerce")
     report.add("rows_read", len(frame))
 
+    if len(frame) == 0:
+        raise DataError(f"{source}: no data rows")
     frame = _drop_non_finite(frame, strict, source, report)
     frame = _collapse_duplicates(frame, kind, duplicates, report)
     if frame.empty:
-        raise DataError(f"{source}: no interactions left after cleaning; check the file and columns")
+        raise DataError(
+            f"{source}: no interactions left after cleaning: all {report.counts.get('rows_read', 0)} rows "
+            f"were dropped ({_counts(report)}); check the file, its columns and separator"
+        )
 
     user_codes, user_ids = pd.factorize(frame["user"], sort=False)
     item_codes, item_ids = pd.factorize(frame["item"], sort=False)
@@ -125,6 +133,98 @@ def build_dataset(
         social_kind=social_kind,
         report=report,
     )
+
+
+UNKNOWN_POLICIES = ("exclude", "error")
+
+
+def attach_test(
+    dataset: Dataset,
+    users: Sequence[object] | np.ndarray,
+    items: Sequence[object] | np.ndarray,
+    values: Sequence[float] | np.ndarray | None = None,
+    timestamps: Sequence[int] | np.ndarray | None = None,
+    *,
+    source: str = "<test>",
+    unknown: str = "exclude",
+    strict: bool = False,
+    read_report: CleaningReport | None = None,
+) -> Dataset:
+    """``dataset`` with the rows of a supplied test file attached (``Dataset.test_rows``).
+
+    The rows are cleaned like training rows (bad values dropped or, in strict mode, an error;
+    duplicates collapsed by the dataset's policy) and indexed by the dataset's id maps. Rows
+    whose user or item is not in training are excluded and counted (``unknown="exclude"``) or
+    raise a ``DataError`` (``unknown="error"``); pairs already in training are excluded and
+    counted. Every count goes into the dataset's report under ``test_...``.
+    """
+    if unknown not in UNKNOWN_POLICIES:
+        raise ConfigError(f"test_unknown must be one of {', '.join(UNKNOWN_POLICIES)}, got {unknown!r}")
+    report = dataset.report
+    sub = CleaningReport()
+    frame = pd.DataFrame({"user": ids_as_strings(users), "item": ids_as_strings(items)})
+    frame["value"] = (np.ones(len(frame)) if values is None else
+                      pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(np.float64))
+    if timestamps is not None:
+        frame["ts"] = pd.to_numeric(pd.Series(timestamps), errors="coerce")
+    sub.add("rows_read", len(frame))
+    if len(frame) == 0:
+        raise DataError(f"{source}: the test file has no data rows")
+    frame = _drop_non_finite(frame, strict, source, sub)
+    frame = _collapse_duplicates(frame, dataset.kind, report.policies.get("duplicates"),  # type: ignore[arg-type]
+                                 sub)
+    u = dataset.users.lookup(frame["user"])
+    i = dataset.items.lookup(frame["item"])
+    bad_user = u < 0
+    bad_item = (i < 0) & ~bad_user
+    if unknown == "error" and (bad_user.any() or bad_item.any()):
+        examples = [f"{a}/{b}" for a, b in frame.loc[bad_user | bad_item, ["user", "item"]]
+                    .head(5).itertuples(index=False)]
+        raise DataError(
+            f"{source}: {_rows(int(bad_user.sum()), 'unknown user')}, "
+            f"{_rows(int(bad_item.sum()), 'unknown item')} (e.g. user/item "
+            f"{', '.join(examples)}); load with test_unknown='exclude' to leave them out"
+        )
+    known = ~(bad_user | bad_item)
+    seen = dataset.interaction_matrix(binary=True)
+    in_train = np.zeros(len(frame), dtype=bool)
+    if known.any():
+        in_train[known] = np.asarray(seen[u[known], i[known]]).ravel() > 0
+    sub.add("rows_dropped_unknown_user", int(bad_user.sum()))
+    sub.add("rows_dropped_unknown_item", int(bad_item.sum()))
+    sub.add("rows_dropped_in_training", int(in_train.sum()))
+    for key, n in {**(read_report.counts if read_report else {}), **sub.counts}.items():
+        report.add(f"test_{key}", n)
+    report.policies["test_unknown"] = unknown
+    keep = known & ~in_train
+    excluded = [_rows(int(bad_user.sum()), "unknown user"), _rows(int(bad_item.sum()), "unknown item")]
+    if in_train.any():
+        excluded.append(_rows(int(in_train.sum()), "a pair already in training"))
+    name = source.rsplit("/", 1)[-1]
+    description = (f"supplied test file {name}: {_rows(int(keep.sum()), None)} used; "
+                   f"excluded {', '.join(excluded)}")
+    if not keep.any():
+        raise DataError(f"{source}: no test row left ({description})")
+    kept = frame.loc[keep]
+    rows = TestRows(
+        user_index=u[keep].astype(np.int32),
+        item_index=i[keep].astype(np.int32),
+        values=kept["value"].to_numpy(np.float32),
+        timestamps=(kept["ts"].fillna(0).to_numpy(np.int64)
+                    if "ts" in kept and dataset.timestamps is not None else None),
+        source=source,
+        description=description,
+    )
+    return replace(dataset, test_rows=rows)
+
+
+def _counts(report: CleaningReport) -> str:
+    return "; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in report.counts.items() if v)
+
+
+def _rows(n: int, what: str | None) -> str:
+    """'1 row with unknown user', '2 rows with unknown item', '3 rows'."""
+    return f"{n} row{'' if n == 1 else 's'}" + (f" with {what}" if what else "")
 
 
 def _drop_non_finite(
@@ -190,6 +290,8 @@ def _social_matrix(
     m.sum_duplicates()
     report.add("social_links_dropped_duplicate", len(src) - m.nnz)
     m.data[:] = 1.0
+    degree = np.diff(m.indptr) + np.bincount(m.indices, minlength=n)
+    report.add("users_without_social_links", int((degree == 0).sum()))
     return m
 
 

@@ -56,6 +56,25 @@ class CleaningReport:
         return {"counts": dict(self.counts), "policies": dict(self.policies)}
 
 
+@dataclass(frozen=True)
+class TestRows:
+    """Rows of a supplied test file, indexed by the training dataset's id maps.
+
+    Built by ``rectool.data.build.attach_test``: cleaned like the training rows, with rows of
+    unknown users or items (and pairs already in training) left out and counted in the
+    dataset's report. ``compare`` evaluates on them instead of splitting.
+    """
+
+    __test__ = False  # not a pytest class
+
+    user_index: np.ndarray
+    item_index: np.ndarray
+    values: np.ndarray
+    timestamps: np.ndarray | None
+    source: str
+    description: str
+
+
 @dataclass(frozen=True, eq=False)
 class Dataset:
     """Interactions of users with items, indexed through shared id maps. Treat as read-only."""
@@ -74,6 +93,8 @@ class Dataset:
     social: sp.csr_matrix | None = None  # users x users, directed: row u trusts/follows column v
     social_kind: Literal["trust", "friends"] | None = None
     report: CleaningReport = field(default_factory=CleaningReport)
+    #: rows of a supplied test file (``load_table(..., test=PATH)``); None: ``compare`` splits
+    test_rows: TestRows | None = None
 
     def __post_init__(self) -> None:
         n = len(self.user_index)
@@ -154,7 +175,16 @@ class Dataset:
             item_index=self.item_index[rows],
             values=self.values[rows],
             timestamps=None if self.timestamps is None else self.timestamps[rows],
+            test_rows=None,  # a part of the data is never evaluated on the supplied test file
         )
+
+    def supplied_test(self) -> Dataset | None:
+        """The supplied test rows as a Dataset over the same id maps and side data, or None."""
+        t = self.test_rows
+        if t is None:
+            return None
+        return replace(self, user_index=t.user_index, item_index=t.item_index, values=t.values,
+                       timestamps=t.timestamps, test_rows=None)
 
     def summary(self) -> dict[str, object]:
         return {

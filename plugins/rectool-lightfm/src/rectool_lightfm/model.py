@@ -25,8 +25,10 @@ per-item representations, so scoring and saving never need the features again.
 Social features (``social=True``, or the registered variant ``lightfm-social``, which needs
 a dataset with a social graph): user features = ``rectool.data.social.social_features`` --
 identity + ``social_weight`` x row-normalised neighbour indicators (+ ``social_two_hop`` x
-two-hop neighbours), on the identity columns (``social_shared=True``: a user is pulled towards
-the mean of their neighbours' own embeddings) or on a separate ``friend:<id>`` block -- then
+two-hop neighbours) + ``social_items`` x the ``social_items_top`` items most shared among the
+user's neighbours (``friend_item_features``). The neighbour block sits on the identity columns
+(``social_shared=True``: a user is pulled towards the mean of their neighbours' own
+embeddings) or on a separate ``friend:<id>`` block. Then
 demographics when the dataset has them and ``use_features``. The model keeps the user feature
 space (names, embeddings, biases), so ``score_features`` scores any feature row of that width
 (a wrong width is a ModelError) and ``fold_in_friends`` scores a new user from friends alone.
@@ -77,15 +79,24 @@ class LightFMModel(Model):
         "num_threads": 1,  # 1 keeps runs reproducible: LightFM trains lock-free across threads
         "min_rating": None,
         "implicit_weights": "log1p",
+        # social user features (off here; on in lightfm-social). Defaults tuned on validation
+        # splits of Last.fm and Ciao (benchmarks/tune_social.py, docs/social.md): the friends'
+        # items block carries the gain; the neighbour block (social_weight) adds little
         "social": False,
-        "social_weight": 1.0,
+        "social_weight": 0.0,
         "social_two_hop": 0.0,
         "social_shared": True,
-        "social_items": 0.0,
+        "social_items": 1.0,
         "social_items_top": 50,
     }
     requires: ClassVar[frozenset[str]] = frozenset()
     predicts_ratings: ClassVar[bool] = False
+    param_space: ClassVar[dict[str, tuple[Any, ...]]] = {
+        "no_components": ("int", 8, 128),
+        "learning_rate": ("log", 5e-3, 2e-1),
+        "epochs": ("int", 5, 60),
+        "item_alpha": ("log", 1e-9, 1e-4),
+    }
 
     def __init__(self, seed: int = 0, **params: Any) -> None:
         super().__init__(seed=seed, **params)
@@ -270,11 +281,13 @@ class LightFMModel(Model):
             return None
         width = self._user_feature_emb.shape[0]
         p = self.params
-        row = sp.csr_matrix(
-            (np.full(len(friends), float(p["social_weight"]) / len(friends), dtype=np.float32),
-             (np.zeros(len(friends), dtype=np.int64), friends + self._social_offset)),
-            shape=(1, width),
-        )
+        row = sp.csr_matrix((1, width), dtype=np.float32)
+        if float(p["social_weight"]):
+            row = sp.csr_matrix(
+                (np.full(len(friends), float(p["social_weight"]) / len(friends), np.float32),
+                 (np.zeros(len(friends), dtype=np.int64), friends + self._social_offset)),
+                shape=(1, width),
+            )
         if self._items_offset >= 0:
             from rectool.data.social import top_per_row
 

@@ -64,6 +64,12 @@ class SVDModel(Model):
     }
     requires: ClassVar[frozenset[str]] = frozenset()
     predicts_ratings: ClassVar[bool] = True
+    param_space: ClassVar[dict[str, tuple[Any, ...]]] = {
+        "n_factors": ("int", 10, 200),
+        "n_epochs": ("int", 5, 60),
+        "lr_all": ("log", 1e-3, 5e-2),
+        "reg_all": ("log", 1e-3, 2e-1),
+    }
 
     def __init__(self, seed: int = 0, **params: Any) -> None:
         super().__init__(seed=seed, **params)

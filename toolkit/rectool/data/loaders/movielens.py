@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from rectool.data.build import FeatureTriples, build_dataset
-from rectool.data.dataset import Dataset
+from rectool.data.dataset import CleaningReport, Dataset
 from rectool.data.loaders import check_options, resolve_folder
 
 # MovieLens-1M style age groups: (exclusive upper bound, label)
@@ -53,6 +53,10 @@ def load_ml100k(**options: Any) -> Dataset:
     genres = genres[genres["name"] != ""]
     genre_names = genres.sort_values("index", key=lambda s: s.astype(int))["name"].tolist()
     item = _read(folder / "u.item", "|", encoding="latin-1")
+    report = CleaningReport()  # facts about the side files (titles and dates are not used)
+    titles = item[1].str.strip().value_counts()
+    report.add("titles_shared_by_several_items", int((titles > 1).sum()))
+    report.add("items_without_release_date", int((item[2].str.strip() == "").sum()))
     flags = item.iloc[:, -len(genre_names) :].to_numpy() == "1"
     rows, cols = np.nonzero(flags)
     item_features = FeatureTriples(
@@ -83,4 +87,5 @@ def load_ml100k(**options: Any) -> Dataset:
         source=str(folder / "u.data"),
         user_features=user_features,
         item_features=item_features,
+        report=report,
     )
