@@ -17,7 +17,7 @@ import scipy.sparse as sp
 
 from rectool.data.dataset import Dataset
 from rectool.data.splits import Fold, parse_split
-from rectool.errors import ConfigError, EvaluationError, ModelError
+from rectool.errors import ConfigError, EvaluationError
 from rectool.loading import load_dataset
 from rectool.metrics import Ranked, RatingPairs, hits_matrix
 from rectool.models import Model
@@ -105,12 +105,7 @@ def compare(
     )
     metric_classes = {m: resolve("metric", m).obj for m in metric_names}
     for spec, entry in model_classes:  # refuse before any fitting
-        missing = sorted(r for r in entry.obj.requires if not data.has(r))
-        if missing:
-            raise ModelError(
-                f"model {spec.name!r} requires {', '.join(missing)}, which dataset "
-                f"{data.name!r} does not have"
-            )
+        entry.obj.check_requirements(data, spec.name)
         entry.obj(seed=seed, **spec.params)  # validates parameter names early
 
     supplied = data.supplied_test()  # a test file given with the data: evaluate on it, no split

@@ -91,14 +91,19 @@ class Model(ABC):
         self.registered_as: tuple[str, str] | None = None
 
     # -- training ----------------------------------------------------------------------------
+    @classmethod
+    def check_requirements(cls, data: Dataset, name: str | None = None) -> None:
+        """Refuse a dataset that lacks what the model ``requires``, naming the missing parts."""
+        missing = sorted(r for r in cls.requires if not data.has(r))
+        if missing:
+            label = f"model {name!r}" if name else cls.__name__
+            raise ModelError(
+                f"{label} requires {', '.join(missing)}, which dataset {data.name!r} does not have"
+            )
+
     def fit(self, train: Dataset) -> Self:
         """Fit on a training dataset; refuses datasets that lack what the model requires."""
-        missing = sorted(r for r in self.requires if not train.has(r))
-        if missing:
-            raise ModelError(
-                f"{type(self).__name__} requires {', '.join(missing)}, which dataset "
-                f"{train.name!r} does not have"
-            )
+        self.check_requirements(train)
         self.n_users, self.n_items = train.n_users, train.n_items
         self._seen = train.interaction_matrix(binary=True)
         self.user_ids, self.item_ids = train.users, train.items

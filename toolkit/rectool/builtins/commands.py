@@ -18,7 +18,7 @@ from rectool.hookspecs import hookimpl
 
 @hookimpl
 def register_commands(cli: click.Group) -> None:
-    from rectool.cli import _domain_errors, collect_dataset_options, dataset_options, parse_value
+    from rectool.cli import _domain_errors, collect_dataset_options, dataset_options
     from rectool.errors import ConfigError
 
     @cli.command(name="fit")
@@ -42,13 +42,7 @@ def register_commands(cli: click.Group) -> None:
         """Fit a model on a whole dataset and save it for `rectool recommend` or a service."""
         from rectool.api import fit
 
-        parsed: dict[str, Any] = {}
-        for item in params:
-            key, eq, raw = item.partition("=")
-            prefix, dot, name = key.rpartition(".")
-            if not eq or not name or (dot and prefix != model_name):
-                raise ConfigError(f"--param {item!r}: use NAME=VALUE, e.g. epochs=10")
-            parsed[name] = parse_value(raw)
+        parsed = _model_params(params, model_name)
         options = collect_dataset_options(columns=columns or None, social=social or None,
                                           **loader_flags)
         t0 = time.perf_counter()
@@ -189,13 +183,7 @@ def register_commands(cli: click.Group) -> None:
         from rectool.progress import NoProgress, RichProgress
         from rectool.tuning import tune
 
-        fixed: dict[str, Any] = {}
-        for item in params:
-            key, eq, raw = item.partition("=")
-            prefix, dot, name = key.rpartition(".")
-            if not eq or not name or (dot and prefix != model_name):
-                raise ConfigError(f"--param {item!r}: use NAME=VALUE, e.g. epochs=10")
-            fixed[name] = parse_value(raw)
+        fixed = _model_params(params, model_name)
         feats = tuple((f.strip(), {}) for f in (features or "").split(",") if f.strip())
         result = tune(model_name, dataset, trials=trials, metric=metric, split=split,
                       validation=validation, seed=seed, relevance=relevance, params=fixed,
@@ -208,3 +196,18 @@ def register_commands(cli: click.Group) -> None:
         path = output or Path(f"tuned-{model_name}.toml")
         path.write_text(result.experiment().to_toml(), encoding="utf-8")
         click.echo(f"wrote {path}; run it with: rectool compare --config {path}")
+
+
+def _model_params(items: tuple[str, ...], model_name: str) -> dict[str, Any]:
+    """``--param epochs=10`` or ``--param MODEL.epochs=10`` for a one-model command."""
+    from rectool.cli import parse_value
+    from rectool.errors import ConfigError
+
+    out: dict[str, Any] = {}
+    for item in items:
+        key, eq, raw = item.partition("=")
+        prefix, dot, name = key.rpartition(".")
+        if not eq or not name or (dot and prefix != model_name):
+            raise ConfigError(f"--param {item!r}: use NAME=VALUE, e.g. epochs=10")
+        out[name] = parse_value(raw)
+    return out
