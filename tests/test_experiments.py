@@ -83,7 +83,11 @@ def test_resolved_config_reads_back_equal():
     [
         ({"dataset": "x", "models": [{"name": "p"}], "seeds": 1},
          "unknown key 'seeds'; allowed: name, dataset, split, seed, k, metrics, relevance, mask, "
-         "features, baseline, models"),
+         "features, baseline, models, memory_budget"),
+        ({"dataset": "x", "models": [{"name": "p"}], "memory_budget": "lots"},
+         "key 'memory_budget': expected bytes or a size like \"512MB\", got string 'lots'"),
+        ({"dataset": "x", "models": [{"name": "p"}], "memory_budget": 1.5},
+         "key 'memory_budget': expected bytes or a size like \"512MB\", got float 1.5"),
         ({"dataset": "x", "models": [{"name": "p", "param": {}}]},
          "unknown key 'models[0].param'; allowed: name, label, params, features"),
         ({"dataset": {"name": "x", "sep": ";"}, "models": [{"name": "p"}]},

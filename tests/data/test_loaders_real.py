@@ -202,7 +202,7 @@ def test_registered_as_builtin_datasets(data_dir):
 
     seen = {}
     datasets.register_datasets(register=lambda name, loader: seen.setdefault(name, loader))
-    assert set(seen) == {"ml-100k", "lastfm", "ciao", "filmtrust", "table"}
+    assert set(seen) == {"ml-100k", "lastfm", "ciao", "filmtrust", "table", "synthetic"}
     for loader in seen.values():
         doc = loader.__doc__.strip()
         assert doc and "\n" not in doc

@@ -165,6 +165,9 @@ def create_cli() -> click.Group:
                        "(Cornac's protocol).")
     @click.option("--param", "params", multiple=True, metavar="MODEL.NAME=VALUE",
                   help="Model parameter, repeatable: --param lightfm.epochs=10")
+    @click.option("--memory-budget", "memory_budget", default=None, metavar="SIZE",
+                  help="Score matrix held at once while ranking, e.g. 512MB or 64MiB "
+                       "[default: 16MiB]; sets the batch size.")
     @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]),
                   default="table", show_default=True)
     @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
@@ -184,9 +187,10 @@ def create_cli() -> click.Group:
                 metrics: str | None, split: str, seed: int, relevance: float | None,
                 mask: str, params: tuple[str, ...], fmt: str, output: Path | None,
                 quiet: bool, baseline: str | None, features: str | None,
-                **loader_flags: Any) -> None:
+                memory_budget: str | None, **loader_flags: Any) -> None:
         """Fit and evaluate models on one dataset; print a model x metric table."""
         from rectool.experiment import experiment_from_cli, load_experiment
+        from rectool.models import parse_bytes
         from rectool.progress import NoProgress, RichProgress
         from rectool.runs import run_experiment, write_run
 
@@ -210,6 +214,7 @@ def create_cli() -> click.Group:
             mask=mask if "mask" in given or config is None else None,
             baseline=baseline,
             features=tuple((f, {}) for f in _split_list(features)) or None,
+            memory_budget=None if memory_budget is None else parse_bytes(memory_budget),
         )
         results = run_experiment(exp, progress=NoProgress() if quiet else RichProgress())
         rendered = {"table": results.to_table, "json": results.to_json,

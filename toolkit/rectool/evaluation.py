@@ -7,6 +7,7 @@ relevant test items but no training row are cold and counted; both appear in the
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -20,7 +21,7 @@ from rectool.data.splits import Fold, parse_split
 from rectool.errors import ConfigError, EvaluationError
 from rectool.loading import load_dataset
 from rectool.metrics import Ranked, RatingPairs, hits_matrix
-from rectool.models import Model
+from rectool.models import DEFAULT_BATCH_BYTES, Model, parse_bytes
 from rectool.progress import NoProgress, Progress
 from rectool.registry import resolve
 from rectool.results import ModelResult, Results
@@ -63,6 +64,8 @@ def compare(
     progress: Progress | None = None,
     baseline: str | None = None,
     features: Sequence[str | tuple[str, dict[str, Any]]] | None = None,
+    memory_budget: int | str | None = None,
+    workers: int | None = None,
 ) -> Results:
     """Fit and evaluate models on one dataset under one protocol; see the module docstring.
 
@@ -73,8 +76,15 @@ def compare(
     95% CI, paired t-test and Wilcoxon p-values; ``Results.significance()``). ``features`` names
     registered featurizers (e.g. ``["text"]``) whose dense columns are appended to the dataset's
     item/user features before the split (``rectool.features.apply_featurizers``).
+    ``memory_budget`` (bytes, or text like ``"512MB"``) bounds the float32 score matrix held at
+    once while ranking (default 16 MiB); ``workers`` batches are ranked at once in threads
+    within that budget (default: the number of CPUs, at most 4).
     """
     progress = progress or NoProgress()
+    budget = DEFAULT_BATCH_BYTES if memory_budget is None else parse_bytes(memory_budget)
+    workers = default_workers() if workers is None else int(workers)
+    if workers < 1:
+        raise ConfigError(f"workers must be at least 1, got {workers}")
     specs = [m if isinstance(m, ModelSpec) else ModelSpec(m) for m in models]
     if not specs:
         raise ConfigError("no model given; name at least one, e.g. --models popularity")
@@ -132,7 +142,8 @@ def compare(
             progress.advance(f"{spec.name}: fit + evaluate (fold {fold.index + 1}/{len(folds)})")
             model = entry.obj(seed=seed, **spec.params)
             fold_results.append(
-                _evaluate(spec, entry.qualified, model, fold, target, ks, metric_classes)
+                _evaluate(spec, entry.qualified, model, fold, target, ks, metric_classes,
+                          budget, workers)
             )
         per_fold.append(fold_results)
     progress.finish()
@@ -211,6 +222,8 @@ def _evaluate(
     target: _Target,
     ks: list[int],
     metric_classes: dict[str, type],
+    batch_bytes: int = DEFAULT_BATCH_BYTES,
+    workers: int = 1,
 ) -> ModelResult:
     stage = "fit"
     try:  # a model that raises is reported as failed; the other models still run
@@ -219,7 +232,8 @@ def _evaluate(
         fit_s = time.perf_counter() - t0
         stage = "recommend"
         t0 = time.perf_counter()
-        recs = model.recommend(target.users, max(ks), exclude=target.mask)
+        recs = model.recommend(target.users, max(ks), exclude=target.mask,
+                               batch_bytes=batch_bytes, workers=workers)
         rec_s = time.perf_counter() - t0
         stage = "predict"
         pairs = _rating_pairs(model, fold)
@@ -256,6 +270,16 @@ def _evaluate(
         per_user=per_user,
         users=fold.train.users.to_ids(target.users),
     )
+
+
+def default_workers() -> int:
+    """Threads for ranking: the CPUs this process may use, at most 4 (measured on 2 cores:
+    1.4-1.9x for popularity and linear, neutral for BLAS-bound factor models)."""
+    try:
+        n = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        n = os.cpu_count() or 1
+    return max(1, min(4, n))
 
 
 def _rating_pairs(model: Model, fold: Fold) -> RatingPairs | None:

@@ -9,6 +9,7 @@
     metrics = ["precision", "recall"]     # optional; default: every standard metric
     relevance = 4.0                       # optional; default: 4 on 1-5 stars
     mask = "all"                          # all | positives
+    memory_budget = "512MB"               # optional; score matrix held at once while ranking
     features = ["text"]                   # optional featurizers for every model
     baseline = "popularity"               # optional; adds paired significance
 
@@ -40,7 +41,7 @@ from typing import Any
 from rectool.errors import ConfigError
 
 TOP_KEYS = ("name", "dataset", "split", "seed", "k", "metrics", "relevance", "mask", "features",
-            "baseline", "models")
+            "baseline", "models", "memory_budget")
 DATASET_KEYS = ("name", "options")
 MODEL_KEYS = ("name", "label", "params", "features")
 FEATURE_KEYS = ("name", "params")
@@ -75,6 +76,7 @@ class Experiment:
     features: tuple[FeatureSpec, ...] = ()
     baseline: str | None = None
     name: str | None = None
+    memory_budget: int | None = None  # bytes; None: the default (rectool.models)
 
     def features_of(self, entry: ModelEntry) -> tuple[FeatureSpec, ...]:
         return self.features if entry.features is None else entry.features
@@ -102,6 +104,8 @@ class Experiment:
         doc["features"] = [_feature_doc(f) for f in self.features]
         if self.baseline is not None:
             doc["baseline"] = self.baseline
+        if self.memory_budget is not None:
+            doc["memory_budget"] = self.memory_budget
         doc["dataset"] = {"name": self.dataset, "options": dict(self.dataset_options)}
         models = []
         for m in self.models:
@@ -170,6 +174,7 @@ def parse_experiment(doc: Mapping[str, Any]) -> Experiment:
         baseline=None if "baseline" not in doc else _typed(
             doc["baseline"], str, "baseline", "a model label"),
         name=None if "name" not in doc else _typed(doc["name"], str, "name", "a string"),
+        memory_budget=None if "memory_budget" not in doc else _bytes(doc["memory_budget"]),
     )
     return _checked(exp)
 
@@ -238,6 +243,19 @@ def _typed(value: Any, kind: type, key: str, allowed: str) -> Any:
     if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
         raise ConfigError(f"key {key!r}: expected {allowed}, got {_tname(value)} {value!r}")
     return value
+
+
+def _bytes(value: Any) -> int:
+    from rectool.models import parse_bytes
+
+    message = (f"key 'memory_budget': expected bytes or a size like \"512MB\", "
+               f"got {_tname(value)} {value!r}")
+    if not isinstance(value, (int, str)) or isinstance(value, bool):
+        raise ConfigError(message)
+    try:
+        return parse_bytes(value)
+    except ConfigError:
+        raise ConfigError(message) from None
 
 
 def _int(value: Any, key: str) -> int:

@@ -68,6 +68,10 @@ class Model(ABC):
     #: True only for a backend that cannot describe itself as JSON + arrays; it then implements
     #: ``get_pickled``/``set_pickled`` and loading needs ``trust=True``.
     needs_pickle: ClassVar[bool] = False
+    #: True when ``score`` always returns a new float32 array that nothing else references
+    #: (e.g. the result of a matrix product): ``recommend`` then masks it in place instead of
+    #: copying it first. Leave False when ``score`` may return a view or a cached array.
+    fresh_scores: ClassVar[bool] = False
 
     def __init__(self, seed: int = 0, **params: Any) -> None:
         unknown = sorted(set(params) - set(self.default_params))
@@ -144,6 +148,7 @@ class Model(ABC):
         exclude: sp.csr_matrix | None = None,
         batch_bytes: int = DEFAULT_BATCH_BYTES,
         return_scores: bool = False,
+        workers: int = 1,
     ) -> Any:
         """Top-k item indices per user, best first; -1 pads rows with fewer than k candidates.
 
@@ -152,6 +157,9 @@ class Model(ABC):
         replaces the training items as the mask, e.g. to mask only training positives.
         With ``return_scores`` the result is ``(indices, scores)``, scores float32, -inf at pads.
         Reads shared state only, so many threads may call it on one model at once.
+        ``batch_bytes`` bounds the float32 score matrix in memory at once (the batch size
+        follows from it); ``workers > 1`` scores that many batches at once in threads, within
+        the same budget.
         """
         self._check_fitted()
         users = np.asarray(users, dtype=np.int64)
@@ -161,11 +169,21 @@ class Model(ABC):
             raise ModelError(f"user index out of range 0..{self.n_users - 1}")
         out = np.full((len(users), k), -1, dtype=np.int64)
         out_scores = np.full((len(users), k), -np.inf, dtype=np.float32)
-        batch = max(1, int(batch_bytes // (4 * max(self.n_items, 1))))
+        workers = max(1, int(workers))
+        # the budget is shared by the batches in flight: peak extra memory stays about
+        # batch_bytes (float32 scores) plus the users x k results
+        batch = max(1, int(batch_bytes // (4 * max(self.n_items, 1) * workers)))
         mask = exclude if exclude is not None else (self._seen if exclude_seen else None)
-        for start in range(0, len(users), batch):
+
+        def run(start: int) -> None:
             chunk = users[start : start + batch]
-            scores = np.array(self.score(chunk), dtype=np.float32, copy=True)
+            raw = self.score(chunk)
+            # C order always: a copy of a broadcast row (popularity) would otherwise come out
+            # column-major, and every row-wise step below runs ~10x slower on it
+            scores = np.asarray(raw, dtype=np.float32, order="C")
+            if scores is raw and not (self.fresh_scores and scores.flags.writeable):
+                scores = scores.copy()  # never write into an array the model may still hold
+            del raw
             nan_rows = np.isnan(scores).any(axis=1)
             if nan_rows.any():  # a broken model must fail loudly, not rank garbage as "no score"
                 raise ModelError(
@@ -181,6 +199,17 @@ class Model(ABC):
             idx, top = top_k(scores, k, return_scores=True)
             out[start : start + len(chunk)] = idx
             out_scores[start : start + len(chunk)] = top
+
+        starts = range(0, len(users), batch)
+        if workers == 1 or len(starts) < 2:
+            for start in starts:
+                run(start)
+        else:  # numpy and BLAS release the GIL in the heavy steps
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(min(workers, len(starts))) as pool:
+                for future in [pool.submit(run, start) for start in starts]:
+                    future.result()
         return (out, out_scores) if return_scores else out
 
     def fold_in(self, items: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray | None:
@@ -395,6 +424,35 @@ def dataset_fingerprint(data: Dataset) -> str:
     return "sha256:" + h.hexdigest()[:32]
 
 
+_UNITS = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9,
+          "KIB": 2**10, "MIB": 2**20, "GIB": 2**30}
+
+
+def parse_bytes(value: int | str) -> int:
+    """A memory size: an integer (bytes) or text like ``512MB``, ``64MiB``, ``2GB`` (KB/MB/GB
+    are powers of 1000, KiB/MiB/GiB powers of 1024); at least 1 byte."""
+    if isinstance(value, bool):
+        raise ConfigError(f"memory budget {value!r} is not a size")
+    if isinstance(value, int):
+        number, unit = float(value), ""
+    else:
+        text = str(value).strip().upper().replace(" ", "")
+        split = len(text.rstrip("KMGIB"))
+        number_text, unit = text[:split], text[split:]
+        try:
+            number = float(number_text)
+        except ValueError:
+            number = float("nan")
+        if unit not in _UNITS or not np.isfinite(number):
+            raise ConfigError(
+                f"memory budget {value!r}: use bytes or a size like 512MB, 64MiB or 2GB"
+            )
+    out = int(number * _UNITS[unit])
+    if out < 1:
+        raise ConfigError(f"memory budget {value!r} must be at least 1 byte")
+    return out
+
+
 _BLOCK = 64
 
 
@@ -466,8 +524,11 @@ def _lowest_index_among_ties(
     if not finite.any():
         return
     rows = np.flatnonzero(finite)
-    tied_all = (scores[rows] == cut[rows, None]).sum(axis=1)
-    tied_kept = (ranked_scores[rows] == cut[rows, None]).sum(axis=1)
+    if len(rows) == len(cut):  # the usual case: no copy of the score rows
+        tied_all = np.count_nonzero(scores == cut[:, None], axis=1)
+    else:
+        tied_all = np.count_nonzero(scores[rows] == cut[rows, None], axis=1)
+    tied_kept = np.count_nonzero(ranked_scores[rows] == cut[rows, None], axis=1)
     for r in rows[tied_all > tied_kept]:
         row = scores[r]
         above = np.flatnonzero(row > cut[r])

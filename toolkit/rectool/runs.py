@@ -75,7 +75,7 @@ def run_experiment(exp: Experiment, progress: Progress | None = None) -> Results
             [ModelSpec(exp.models[i].name, dict(exp.models[i].params)) for i in indices],
             grouped, k=list(exp.k), metrics=list(exp.metrics) if exp.metrics else None,
             split=exp.split, seed=exp.seed, relevance=exp.relevance, mask=exp.mask,
-            progress=progress,
+            progress=progress, memory_budget=exp.memory_budget,
         )
         for i, result in zip(indices, res.models, strict=True):
             result.model = exp.models[i].label

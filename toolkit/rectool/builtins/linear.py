@@ -33,6 +33,7 @@ class Linear(Model):
 
     default_params = {"l2": 500.0, "item_vectors": "learned", "max_items": 8000}
     param_space = {"l2": ("log", 1.0, 1e4)}
+    fresh_scores = True  # score returns a new array: recommend masks it without a copy
 
     def _fit(self, train: Dataset) -> None:
         mode = self.params["item_vectors"]

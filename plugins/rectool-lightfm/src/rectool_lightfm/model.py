@@ -91,6 +91,7 @@ class LightFMModel(Model):
     }
     requires: ClassVar[frozenset[str]] = frozenset()
     predicts_ratings: ClassVar[bool] = False
+    fresh_scores: ClassVar[bool] = True  # score returns a new array (masked without a copy)
     param_space: ClassVar[dict[str, tuple[Any, ...]]] = {
         "no_components": ("int", 8, 128),
         "learning_rate": ("log", 5e-3, 2e-1),

@@ -51,6 +51,7 @@ from rectool.data.loaders.ciao import load_ciao  # noqa: E402
 from rectool.data.loaders.filmtrust import load_filmtrust  # noqa: E402
 from rectool.data.loaders.lastfm import load_lastfm  # noqa: E402
 from rectool.data.loaders.movielens import load_ml100k  # noqa: E402
+from rectool.data.loaders.synthetic import load_synthetic  # noqa: E402
 from rectool.data.loaders.tabular import load_table  # noqa: E402
 
 __all__ = [
@@ -59,6 +60,7 @@ __all__ = [
     "load_filmtrust",
     "load_lastfm",
     "load_ml100k",
+    "load_synthetic",
     "load_table",
     "resolve_folder",
 ]
