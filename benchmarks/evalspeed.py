@@ -78,7 +78,8 @@ def full(p: Prepared, k: int = K, batch_bytes: int = DEFAULT_BATCH_BYTES,
     """rectool's evaluation after fitting: recommend (masked), one hits matrix, five metrics."""
     t = p.target
     recs = p.model.recommend(t.users, k, exclude=t.mask, batch_bytes=batch_bytes,
-                             workers=default_workers() if workers is None else workers)
+                             workers=workers if workers is not None
+                             else 1 if p.model.parallel_scoring else default_workers())
     ranked = Ranked(recs, hits_matrix(recs, t.relevant), t.n_relevant, p.model.n_items)
     return {name: cls().compute(ranked) for name, cls in METRICS.items()}
 
@@ -134,6 +135,10 @@ def cornac_side_by_side(dataset: str, model: str, repeats: int = 3) -> dict[str,
     data, fold = p.data, p.fold
     threshold = p.threshold if p.threshold is not None else 1.0
     matrix = score_matrix(p.model)
+    # Cornac ranks only items with a training row; rectool ranks every catalogue item (a feature
+    # model such as LightFM scores cold items from their tags). Same candidates for both: cold
+    # items go below every real score (the rank scores lie in [0, 1)).
+    matrix[:, fold.train.item_counts() == 0] = -1.0
     fixed = FixedScores(matrix).fit(fold.train)
     fixed_p = Prepared(data, fold, p.target, fixed, p.threshold)
 

@@ -57,6 +57,27 @@ def test_recommend_matches_naive_full_scoring_200_x_50(ties, workers, batch_byte
     assert (got == _naive(model, users, 10)).all()
 
 
+@pytest.mark.parametrize("ties", [False, True])
+@pytest.mark.parametrize("k", [1, 10, 37])
+def test_wide_rows_block_path_matches_naive_full_scoring(ties, k) -> None:
+    """Over 2,048 columns ``top_k`` goes through block maxima; ties at the cut-off sit in
+    unchosen blocks too, and the lowest indices must still win."""
+    model = _Factors(60, 3000, seed=5, ties=ties).fit(_train(60, 3000, seed=5))
+    users = np.arange(60)
+    assert (model.recommend(users, k) == _naive(model, users, k)).all()
+
+
+def test_nan_check_ignores_infinities_and_finds_every_nan_row() -> None:
+    from rectool.models import _nan_rows
+
+    scores = np.zeros((5, 4000), dtype=np.float32)
+    scores[0, 3] = np.inf
+    scores[0, 7] = -np.inf  # the product with ones is NaN here, but no score is
+    scores[2, 3999] = np.nan
+    scores[4, 0] = np.nan
+    assert _nan_rows(scores).tolist() == [2, 4]
+
+
 def test_recommend_never_writes_into_the_models_array() -> None:
     class Cached(_Factors):
         fresh_scores = False

@@ -13,6 +13,8 @@ from rectool.models import Model
 class Popularity(Model):
     """Most popular items by number of training users; the baseline every model must beat."""
 
+    parallel_scoring = True  # copying one row per user is bound by memory bandwidth
+
     def _fit(self, train: Dataset) -> None:
         self.counts_ = train.item_counts().astype(np.float32)
 

@@ -92,6 +92,7 @@ class LightFMModel(Model):
     requires: ClassVar[frozenset[str]] = frozenset()
     predicts_ratings: ClassVar[bool] = False
     fresh_scores: ClassVar[bool] = True  # score returns a new array (masked without a copy)
+    parallel_scoring: ClassVar[bool] = True  # a BLAS product: no thread pool on top
     param_space: ClassVar[dict[str, tuple[Any, ...]]] = {
         "no_components": ("int", 8, 128),
         "learning_rate": ("log", 5e-3, 2e-1),

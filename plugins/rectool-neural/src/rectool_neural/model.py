@@ -108,6 +108,8 @@ class NeuralModel(Model):
         self.history_ = result.history
         self.best_epoch_ = result.best_epoch
 
+    parallel_scoring = True  # a BLAS product of the embeddings
+
     def score(self, users: np.ndarray, items: np.ndarray | None = None) -> np.ndarray:
         self._check_fitted()
         assert self._user_emb is not None and self._item_emb is not None

@@ -147,6 +147,8 @@ class SVDModel(Model):
         assert self._pu is not None and self._qi is not None
         return self._bu, self._bi, self._pu, self._qi
 
+    parallel_scoring = True  # a BLAS product of the factors
+
     def score(self, users: np.ndarray, items: np.ndarray | None = None) -> np.ndarray:
         """Unclipped estimated ratings, users x items (all items when ``items`` is None)."""
         bu, bi, pu, qi = self._arrays()
