@@ -47,6 +47,7 @@ import scipy.sparse as sp
 
 from rectool.data.dataset import Dataset, Features
 from rectool.errors import ConfigError, ModelError
+from rectool.factors import augment_factors
 from rectool.models import Model
 
 LOSSES = ("warp", "bpr", "logistic", "warp-kos")
@@ -117,6 +118,7 @@ class LightFMModel(Model):
         self._user_bias: np.ndarray | None = None
         self._item_repr: np.ndarray | None = None
         self._item_bias: np.ndarray | None = None
+        self._user_aug = self._item_aug = np.zeros((0, 0), dtype=np.float32)  # set by _augment
         self._n_user_features = 0
         self._n_item_features = 0
         # the user feature space, kept when social features are used (cold start, width checks)
@@ -196,6 +198,7 @@ class LightFMModel(Model):
         self._user_repr = np.ascontiguousarray(user_repr, dtype=np.float32)
         self._item_bias = np.asarray(item_bias, dtype=np.float32).ravel()
         self._item_repr = np.ascontiguousarray(item_repr, dtype=np.float32)
+        self._augment()
         self._n_user_features = 0 if user_features is None else user_features.shape[1]
         self._n_item_features = 0 if item_features is None else item_features.shape[1]
         if p["social"]:
@@ -302,20 +305,19 @@ class LightFMModel(Model):
         return self.score_features(row)[0]
 
     # -- scoring -----------------------------------------------------------------------------
-    def score(self, users: np.ndarray, items: np.ndarray | None = None) -> np.ndarray:
-        self._check_fitted()
+    def _augment(self) -> None:
+        """The scoring pair: biases folded into the factors (one product gives the scores)."""
         assert self._user_repr is not None and self._item_repr is not None
         assert self._user_bias is not None and self._item_bias is not None
+        self._user_aug, self._item_aug = augment_factors(
+            self._user_repr, self._user_bias, self._item_repr, self._item_bias
+        )
+
+    def score(self, users: np.ndarray, items: np.ndarray | None = None) -> np.ndarray:
+        self._check_fitted()
         users = np.asarray(users, dtype=np.int64)
-        if items is None:
-            item_repr, item_bias = self._item_repr, self._item_bias
-        else:
-            items = np.asarray(items, dtype=np.int64)
-            item_repr, item_bias = self._item_repr[items], self._item_bias[items]
-        scores = self._user_repr[users] @ item_repr.T
-        scores += item_bias[None, :]
-        scores += self._user_bias[users][:, None]
-        return scores
+        item_aug = self._item_aug if items is None else self._item_aug[np.asarray(items, np.int64)]
+        return self._user_aug[users] @ item_aug.T
 
     # -- persistence -------------------------------------------------------------------------
     def get_state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
@@ -356,6 +358,7 @@ class LightFMModel(Model):
         self._user_bias = user_bias.astype(np.float32, copy=False)
         self._item_repr = item_repr.astype(np.float32, copy=False)
         self._item_bias = item_bias.astype(np.float32, copy=False)
+        self._augment()
         self._n_user_features = int(meta.get("n_user_features", 0))
         self._n_item_features = int(meta.get("n_item_features", 0))
         self._social_offset = int(meta.get("social_offset", -1))

@@ -25,6 +25,7 @@ import numpy as np
 
 from rectool.data.dataset import Dataset
 from rectool.errors import ConfigError, ModelError
+from rectool.factors import augment_factors
 from rectool.models import Model
 
 
@@ -84,6 +85,7 @@ class SVDModel(Model):
         self._qi: np.ndarray | None = None
         self._known_users: np.ndarray | None = None
         self._known_items: np.ndarray | None = None
+        self._user_aug = self._item_aug = np.zeros((0, 0), dtype=np.float32)  # set by _augment
 
     # -- training ----------------------------------------------------------------------------
     def _fit(self, train: Dataset) -> None:
@@ -139,6 +141,7 @@ class SVDModel(Model):
         self._known_items[raw_i] = True
         self._mu = float(trainset.global_mean)
         self._scale = scale
+        self._augment()
 
     # -- scoring -----------------------------------------------------------------------------
     def _arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -148,21 +151,32 @@ class SVDModel(Model):
         return self._bu, self._bi, self._pu, self._qi
 
     parallel_scoring = True  # a BLAS product of the factors
+    fresh_scores = True  # score returns a new array (masked without a copy)
+
+    def _augment(self) -> None:
+        """The float32 scoring pair: mu and the biases folded into the factors (one product)."""
+        bu, bi, pu, qi = self._arrays()
+        if self.params["biased"]:
+            self._user_aug, self._item_aug = augment_factors(pu, bu, qi, bi, offset=self._mu)
+        else:
+            self._user_aug = np.ascontiguousarray(pu, dtype=np.float32)
+            self._item_aug = np.ascontiguousarray(qi, dtype=np.float32)
 
     def score(self, users: np.ndarray, items: np.ndarray | None = None) -> np.ndarray:
-        """Unclipped estimated ratings, users x items (all items when ``items`` is None)."""
-        bu, bi, pu, qi = self._arrays()
+        """Unclipped estimated ratings, users x items (all items when ``items`` is None), float32."""
+        self._check_fitted()
         users = np.asarray(users, dtype=np.int64)
-        # all items: use the factor arrays as they are (indexing would copy them per call)
-        items = slice(None) if items is None else np.asarray(items, dtype=np.int64)
-        est = pu[users] @ qi[items].T
-        if self.params["biased"]:
-            est += self._mu + bu[users][:, None] + bi[items][None, :]
+        if items is None:
+            est = self._user_aug[users] @ self._item_aug.T
         else:
+            items = np.asarray(items, dtype=np.int64)
+            est = self._user_aug[users] @ self._item_aug[items].T
+        if not self.params["biased"]:  # Surprise predicts the global mean for unknown pairs
             assert self._known_users is not None and self._known_items is not None
-            unknown = ~(self._known_users[users][:, None] & self._known_items[items][None, :])
+            known_items = self._known_items if items is None else self._known_items[items]
+            unknown = ~(self._known_users[users][:, None] & known_items[None, :])
             est[unknown] = self._mu
-        return est.astype(np.float32)
+        return est
 
     def predict(self, users: np.ndarray, items: np.ndarray) -> np.ndarray:
         """Estimated rating per (user, item) pair, clipped to the rating scale."""
@@ -213,3 +227,4 @@ class SVDModel(Model):
         self._known_items = known_items.astype(bool)
         self._mu = mu
         self._scale = (float(scale[0]), float(scale[1]))
+        self._augment()
