@@ -20,16 +20,21 @@ def test_no_evaluable_user_is_a_clear_error():
     users = [f"u{u}" for u in range(5) for _ in range(4)]
     items = [f"i{i}" for _ in range(5) for i in range(4)]
     data = build_dataset("low", users, items, [1.0] * 20, kind="explicit", rating_scale=(1, 5))
-    with pytest.raises(EvaluationError, match="no user can be evaluated"):
+    with pytest.raises(EvaluationError) as err:
         compare(["popularity"], data)
+    assert str(err.value) == (
+        "no user can be evaluated: no test user has a relevant item and a training row "
+        "(0 evaluated, 5 with no relevant test items, 0 with no training rows, 0 with no test "
+        "rows); use a larger test fraction or a lower relevance threshold"
+    )
 
 
 def test_users_without_relevant_test_items_are_skipped_and_counted():
     res = compare(["popularity"], tiny_dataset(), split="holdout:0.5", seed=0)
     p = res.protocol
-    assert p["users_evaluated"] + p["users_skipped_no_relevant"] == 4
-    assert p["users_skipped_no_relevant"] >= 1
-    assert "skipped" in res.to_table()
+    assert (p["users_evaluated"], p["users_skipped_no_relevant"]) == (3, 1)
+    assert ("evaluated 3 users; skipped 1 with no relevant test items and 0 with no training rows"
+            in res.to_table())
 
 
 def test_model_requirements_are_checked_before_fitting(rectool_register_plugin):
@@ -53,6 +58,60 @@ def test_model_requirements_are_checked_before_fitting(rectool_register_plugin):
     with pytest.raises(ModelError, match="requires social, which dataset 'planted' does not"):
         compare(["popularity", "needs-social"], planted_dataset())
     assert fitted == []
+
+
+@pytest.mark.parametrize("need", ["item_features", "ratings"])
+def test_each_declared_requirement_is_checked_before_fitting(rectool_register_plugin, need):
+    import rectool
+    from rectool.builtins.popularity import Popularity
+
+    fitted = []
+
+    class Needs(Popularity):
+        requires = frozenset({need})
+
+        def _fit(self, train):
+            fitted.append(True)
+
+    class Plugin:
+        @rectool.hookimpl
+        def register_models(self, register):
+            register("needy", Needs)
+
+    rectool_register_plugin(Plugin(), "needyplugin")
+    implicit = build_dataset("clicks", [f"u{u % 6}" for u in range(60)],
+                             [f"i{u % 7}" for u in range(60)], kind="implicit")
+    with pytest.raises(ModelError, match=f"requires {need}, which dataset 'clicks' does not"):
+        compare(["popularity", "needy"], implicit)
+    assert fitted == []
+
+
+@pytest.mark.parametrize(("option", "message"), [
+    (("--seed", "-1"), "Error: seed must be a non-negative integer, got -1"),
+    (("--relevance", "nan"), "Error: relevance threshold must be a finite number, got nan"),
+])
+def test_bad_seed_or_relevance_is_one_clear_line(tmp_path, option, message):
+    path = tmp_path / "r.csv"
+    path.write_text("user,item,rating\n" + "".join(f"u{u},i{i},5\n" for u in range(5) for i in range(4)))
+    result = CliRunner().invoke(create_cli(), ["compare", "-m", "popularity", "-d", str(path), "-q",
+                                               *option])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines()[-1] == message
+
+
+@pytest.mark.parametrize("target", ["missing/dir/out.json", "missing/dir/run"])
+def test_unwritable_output_is_one_clear_line(tmp_path, target):
+    path = tmp_path / "r.csv"
+    path.write_text("user,item\n" + "".join(f"u{u},i{(u + i) % 9}\n" for u in range(12) for i in range(5)))
+    (tmp_path / "missing").write_text("a file, so nothing can be made under it")
+    out = tmp_path / target
+    result = CliRunner().invoke(create_cli(), ["compare", "-m", "popularity", "-d", str(path), "-q",
+                                               "-o", str(out)])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    last = result.output.strip().splitlines()[-1]
+    assert last.startswith(f"Error: cannot write {out}")
+    assert last.endswith("; choose a path whose folder exists and is writable")
 
 
 def test_several_k_come_from_one_ranking_and_equal_separate_runs():

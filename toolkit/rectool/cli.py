@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from rectool import plugins
-from rectool.errors import ConfigError, RectoolError
+from rectool.errors import ConfigError, RectoolError, writing
 from rectool.registry import get_registry, resolve
 
 
@@ -224,7 +224,8 @@ def create_cli() -> click.Group:
             out_fmt = {".json": "json", ".csv": "csv"}.get(output.suffix.lower(), "table")
             text = {"table": results.to_table, "json": results.to_json,
                     "csv": results.to_csv}[out_fmt]()
-            output.write_text(text)
+            with writing(output):
+                output.write_text(text)
             click.echo(f"wrote {output}", err=True)
         elif output is not None:
             written = write_run(output, results, exp)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
 
 class RectoolError(Exception):
     """Base class of every error rectool raises on purpose: the message is meant for a user."""
@@ -40,3 +44,20 @@ class ModelError(RectoolError):
 
 class EvaluationError(RectoolError):
     """Evaluation cannot produce a number (for example no user is evaluable)."""
+
+
+class OutputError(RectoolError):
+    """A result file, run folder or saved model cannot be written where the user asked."""
+
+
+@contextmanager
+def writing(path: str | Path) -> Iterator[None]:
+    """Turn an OSError while writing ``path`` into an OutputError that names it and the fix."""
+    try:
+        yield
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        where = f" ({exc.filename})" if exc.filename and str(exc.filename) != str(path) else ""
+        raise OutputError(
+            f"cannot write {path}{where}: {reason}; choose a path whose folder exists and is writable"
+        ) from None

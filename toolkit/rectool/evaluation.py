@@ -93,6 +93,10 @@ def compare(
         raise ConfigError(f"k must be a positive integer, got {k!r}")
     if mask not in ("all", "positives"):
         raise ConfigError(f"mask must be 'all' or 'positives', got {mask!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ConfigError(f"seed must be a non-negative integer, got {seed!r}")
+    if relevance is not None and not np.isfinite(relevance):
+        raise ConfigError(f"relevance threshold must be a finite number, got {relevance!r}")
     if baseline is not None and baseline not in [s.name for s in specs]:
         raise ConfigError(
             f"baseline {baseline!r} is not among the models ({', '.join(s.name for s in specs)})"
@@ -135,7 +139,8 @@ def compare(
         if len(target.users) == 0:
             raise EvaluationError(
                 "no user can be evaluated: no test user has a relevant item and a training row "
-                f"({target.counts}); use a larger test fraction or a lower relevance threshold"
+                f"({_describe_counts(target.counts)}); use a larger test fraction or a lower "
+                "relevance threshold"
             )
         fold_results = []
         for spec, entry in model_classes:
@@ -301,6 +306,14 @@ def _describe_relevance(data: Dataset, threshold: float | None) -> str:
     if threshold is None:
         return "implicit: every test interaction is relevant"
     return f"rating >= {threshold:g}"
+
+
+def _describe_counts(counts: dict[str, int]) -> str:
+    """``{'users_skipped_cold': 2, ...}`` as ``2 skipped: no training rows, ...`` for messages."""
+    labels = {"users_evaluated": "evaluated", "users_skipped_no_relevant": "no relevant test items",
+              "users_skipped_cold": "no training rows", "users_skipped_no_test_rows": "no test rows"}
+    return ", ".join(f"{counts.get(key, 0)} {label}" if key == "users_evaluated"
+                     else f"{counts.get(key, 0)} with {label}" for key, label in labels.items())
 
 
 def _add_counts(total: dict[str, int], new: dict[str, int]) -> dict[str, int]:

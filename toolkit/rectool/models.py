@@ -37,7 +37,7 @@ import scipy.sparse as sp
 
 from rectool.data.dataset import Dataset
 from rectool.data.idmap import IdMap
-from rectool.errors import ConfigError, ModelError
+from rectool.errors import ConfigError, ModelError, writing
 
 #: Default memory budget for one scoring batch (bytes of float32 scores). Small batches keep
 #: the score matrix in cache; measured on Last.fm, 16 MiB is faster than 256 MiB.
@@ -257,8 +257,6 @@ class Model(ABC):
 
     def save(self, path: str | Path) -> None:
         """Write the model into folder ``path`` (see the module docstring; no pickle by default)."""
-        from rectool import __version__
-
         self._check_fitted()
         assert self._seen is not None
         meta, arrays = self.get_state()
@@ -267,6 +265,14 @@ class Model(ABC):
             raise ModelError(f"{type(self).__name__}.get_state uses reserved array names {clash}")
         plugin, name, plugin_version = _registration(self)
         folder = Path(path)
+        with writing(folder):
+            self._write(folder, meta, arrays, plugin, name, plugin_version)
+
+    def _write(self, folder: Path, meta: dict[str, Any], arrays: dict[str, np.ndarray],
+               plugin: str | None, name: str | None, plugin_version: str | None) -> None:
+        from rectool import __version__
+
+        assert self._seen is not None
         folder.mkdir(parents=True, exist_ok=True)
         (folder / META_FILE).unlink(missing_ok=True)  # an interrupted save stays incomplete
         seen = self._seen

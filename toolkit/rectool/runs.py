@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from rectool.errors import ConfigError
+from rectool.errors import ConfigError, writing
 from rectool.experiment import Experiment, FeatureSpec, load_experiment
 from rectool.progress import NoProgress, Progress
 from rectool.results import ModelResult, Results
@@ -106,6 +106,11 @@ def write_run(folder: str | Path, results: Results, exp: Experiment | None = Non
               plots: bool = True) -> list[Path]:
     """Write a run folder (see the module docstring); returns the files written."""
     folder = Path(folder)
+    with writing(folder):
+        return _write_run(folder, results, exp, plots)
+
+
+def _write_run(folder: Path, results: Results, exp: Experiment | None, plots: bool) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     files = {
         RESULTS_JSON: results.to_json() + "\n",

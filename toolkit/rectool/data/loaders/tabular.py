@@ -6,7 +6,7 @@ a rating the data is implicit). Integer column names (``"user=0,item=1"``) mean 
 position. Every column is read as text so ids never pass through float.
 
 Reading rules (docs/data.md), stated once in ``_read`` for tables, test files and edge lists:
-- a missing path, a folder, an empty file and a binary file (NUL bytes) are each one
+- a missing path, a folder, an empty file and a binary file (NUL or other control bytes) are each one
   ``DataError`` that says so; a file with a header row and no data rows too;
 - encoding: ``encoding=`` when given, else UTF-8 (a BOM is dropped) and, when the bytes are
   not valid UTF-8, latin-1 (which decodes any byte); the report's policies say which was used;
@@ -28,6 +28,7 @@ import bz2
 import codecs
 import gzip
 import lzma
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,6 +55,8 @@ _PARQUET = {".parquet", ".pq"}
 _BY_EXTENSION = {".csv": ",", ".tsv": "\t", ".tab": "\t"}
 _OPTIONS = ("name", "rating_scale", "duplicates", "social_kind", "encoding", "layout", "test",
             "test_unknown")
+#: bytes no text table holds: NUL and the C0 controls other than tab, newlines, form feed, ESC
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 _HEAD_BYTES = 64 * 1024  # what the checks for empty/binary files and the sniffer look at
 _SEP_NAMES = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe", r"\s+": "whitespace"}
 #: cells of a wide table that mean "no rating" (besides blank ones), compared in lower case
@@ -449,9 +452,11 @@ class _Reader:
             raise DataError(f"{path}: the file is empty")
         wide_encoding = self.encoding is not None and codecs.lookup(self.encoding).name.startswith(
             ("utf-16", "utf-32"))
-        if b"\x00" in head and not wide_encoding:
+        control = _CONTROL_BYTES.search(head)
+        if control is not None and not wide_encoding:
+            what = "NUL bytes" if b"\x00" in head else f"control byte 0x{control.group()[0]:02x}"
             raise DataError(
-                f"{path}: looks like a binary file (it contains NUL bytes), not a text table; "
+                f"{path}: looks like a binary file (it contains {what}), not a text table; "
                 "rectool reads CSV/TSV text (also .gz, .bz2, .xz) and Parquet (.parquet); "
                 "for UTF-16 text pass encoding='utf-16'"
             )
