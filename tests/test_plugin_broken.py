@@ -55,6 +55,8 @@ class _ObjectEntryPoint(EntryPoint):
     """An entry point whose load() returns a ready-made plugin object."""
 
     def load(self):
+        if self.name == "importboom":
+            raise ImportError("No module named 'fake_backend'")
         return OBJECTS[self.name]
 
 
@@ -81,10 +83,11 @@ def _install(monkeypatch, *names):
                      "register_datasets, register_featurizers, register_metrics, "
                      "register_models)"),
         ("wrongarg", "PluginValidationError: Plugin 'wrongarg' for hook 'register_models'"),
+        ("importboom", "ImportError: No module named 'fake_backend'"),
     ],
 )
-def test_broken_entry_point_plugin_is_one_warning_and_others_work(monkeypatch, capfd, name,
-                                                                  message):
+def test_broken_entry_point_plugin_is_one_warning_and_others_work(monkeypatch, capfd, tmp_path,
+                                                                  name, message):
     _install(monkeypatch, name, "good")
     out = CliRunner().invoke(create_cli(), ["models"])
     assert out.exit_code == 0, out.output
@@ -100,6 +103,16 @@ def test_broken_entry_point_plugin_is_one_warning_and_others_work(monkeypatch, c
     row = next(r for r in rows if r["name"] == name)
     assert row["error"].startswith(message)
     assert next(r for r in rows if r["name"] == "good")["hooks"] == ["register_models"]
+    # the other plugins' models still run side by side in one comparison
+    path = tmp_path / "log.csv"
+    path.write_text("user,item\n" + "".join(f"u{u},i{(u + i) % 9}\n" for u in range(12)
+                                           for i in range(5)))
+    out = CliRunner().invoke(create_cli(), ["compare", "--models", "goodpop,popularity",
+                                            "--dataset", str(path), "--quiet", "--format", "json"])
+    assert out.exit_code == 0, out.output
+    doc = json.loads(out.output[out.output.index("{"):])
+    assert [m["model"] for m in doc["models"]] == ["goodpop", "popularity"]
+    assert all(m["error"] is None for m in doc["models"])
 
 
 def test_register_plugin_with_misspelled_hook_raises_naming_the_plugin():

@@ -129,7 +129,7 @@ class ModelContract:
         pad = recs < 0
         assert (np.diff(pad.astype(np.int8), axis=1) >= 0).all(), "-1 padding must come last"
         candidates = dataset.n_items - dataset.user_counts()[users]
-        assert ((~pad).sum(axis=1) <= candidates).all()
+        assert ((~pad).sum(axis=1) == candidates).all(), "every unseen item must be returned"
         assert (pad.sum(axis=1) >= 3).all()
 
     def test_out_of_range_user_is_a_model_error(self, fitted: Model, dataset: Dataset) -> None:
