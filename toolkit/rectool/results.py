@@ -147,9 +147,7 @@ class Results:
     def _significance_table(self, sig: list[dict[str, Any]]) -> Any:
         from rich.table import Table
 
-        table = Table(title=f"paired difference vs baseline {self.baseline} (same users; "
-                      "95% CI t-based; p: paired t-test, Wilcoxon)", pad_edge=False,
-                      title_justify="left")
+        table = Table(pad_edge=False)
         for col in ("model", "metric", "users", "diff", "rel", "95% CI", "p (t)", "p (wilcoxon)"):
             table.add_column(col, justify="left" if col in ("model", "metric") else "right")
         for row in _significance_rows(sig):
@@ -196,13 +194,15 @@ class Results:
                 _fmt(m.fit_seconds, 2),
                 _fmt(m.recommend_seconds, 2),
             )
-        console = Console(file=io.StringIO(), width=max(100, 12 * (len(self.metrics) + 3)),
-                          color_system=None)
+        # tables take their natural width (never truncated: long labels and CIs stay whole)
+        console = Console(file=io.StringIO(), width=1000, color_system=None)
         for line in self.header_lines():
             console.print(line, highlight=False, soft_wrap=True)
         console.print(table)
         sig = self.significance()
         if sig:
+            console.print(f"paired difference vs baseline {self.baseline} (same users; 95% CI "
+                          "t-based; p: paired t-test, Wilcoxon)", highlight=False, soft_wrap=True)
             console.print(self._significance_table(sig))
         for m in self.models:
             if m.error:
