@@ -6,8 +6,9 @@ Run: ``RECTOOL_DATA_DIR=../shared/data python -m pytest benchmarks/test_evaluati
 1. metric kernels (hits matrix + precision/recall/F1/NDCG/MAP) on 1,000,000 users x k = 10;
 2. recommend-all, 50,000 users x 20,000 items, k = 10, rank-64 factors: time and peak extra
    memory (tracemalloc sees numpy's allocations);
-3. end-to-end evaluation on MovieLens 100K and Last.fm for popularity, linear and LightFM:
-   rectool's full evaluation against the bare score product + argpartition top-k;
+3. MovieLens 100K and Last.fm with popularity, linear and LightFM: ``compare`` end to end
+   (load, clean, split, fit, evaluate), and after fitting rectool's full evaluation against
+   the bare score product + argpartition top-k;
 4. side by side with Cornac: same fold, same scores, Cornac's ranking_eval against rectool.
 No timing is asserted; the summary table at the end prints the figures.
 """
@@ -20,7 +21,16 @@ import numpy as np
 import pytest
 
 from benchmarks.conftest import SUMMARY
-from benchmarks.evalspeed import METRICS, K, bare, cornac_side_by_side, full, median_seconds, prepare
+from benchmarks.evalspeed import (
+    FIT_PARAMS,
+    METRICS,
+    K,
+    bare,
+    cornac_side_by_side,
+    full,
+    median_seconds,
+    prepare,
+)
 from rectool.metrics import Ranked, hits_matrix
 from rectool.models import Model
 
@@ -130,3 +140,16 @@ def test_cornac_side_by_side(benchmark, dataset: str, model: str) -> None:
             f"{r['cornac_s']:.3f} s / {r['rectool_s']:.4f} s = {r['speedup']:.0f}x; "
             + ", ".join(f"{n} {r['rectool'][n]:.4f}|{r['cornac'][n]:.4f}"
                         for n in ("precision", "recall", "f1", "ndcg", "map")))
+
+
+@pytest.mark.parametrize("dataset", ["ml-100k", "lastfm"])
+def test_compare_end_to_end(benchmark, dataset: str) -> None:
+    """What a user waits for: load, clean, split, fit and evaluate three models, one call."""
+    from rectool.evaluation import ModelSpec, compare
+
+    models = [ModelSpec(name, dict(params)) for name, params in FIT_PARAMS.items()]
+    result = benchmark.pedantic(lambda: compare(models, dataset, k=K), rounds=1, iterations=1)
+    assert all(m.error is None for m in result.models)
+    fits = ", ".join(f"{m.model} fit {m.fit_seconds:.2f} s" for m in result.models)
+    _record(dataset, "pop+linear+lightfm", "compare end to end",
+            f"{benchmark.stats.stats.median:.1f} s ({fits}; lightfm {FIT_PARAMS['lightfm']})")

@@ -22,6 +22,10 @@ BACKENDS = {
     "linear": {},
     "lightfm": {"epochs": 3, "no_components": 8, "num_threads": 1},
     "svd": {"n_epochs": 3, "n_factors": 8},
+    "socialmf": {"epochs": 3, "factors": 8},
+    "lightfm-social": {"epochs": 3, "no_components": 8, "num_threads": 1},
+    "neural": {"epochs": 3, "dim": 8, "layers": 1},
+    "neural-social": {"epochs": 3, "dim": 8, "layers": 1},
 }
 
 
@@ -33,7 +37,7 @@ def _all_users(rec: rectool.Recommender) -> list[str]:
 def test_save_load_round_trip_gives_identical_recommendations(
     name: str, tmp_path: Path, entry_point_plugins: None
 ) -> None:
-    data = planted_dataset()
+    data = planted_dataset(social=True)
     rec = rectool.fit(name, data, seed=3, **BACKENDS[name])
     rec.save(tmp_path / "m")
     loaded = rectool.load_model(tmp_path / "m")
@@ -43,6 +47,8 @@ def test_save_load_round_trip_gives_identical_recommendations(
     assert loaded.recommend(users, k=7) == rec.recommend(users, k=7)
     assert loaded.recommend_for(history=["item1", "item2"]) == rec.recommend_for(
         history=["item1", "item2"])
+    friends = users[:3]
+    assert loaded.recommend_for(friends=friends) == rec.recommend_for(friends=friends)
     items = rec.items.ids[:5].tolist()
     np.testing.assert_array_equal(loaded.score(users[:4], items), rec.score(users[:4], items))
 

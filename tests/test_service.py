@@ -29,6 +29,8 @@ def test_string_and_integer_ids_name_the_same_user(numeric: rectool.Dataset, nam
     assert a == b == c
     assert a.user == "1" and all(isinstance(i, str) for i in a.items)
     assert rec.recommend(1, k=3) == [a]
+    np.testing.assert_array_equal(rec.score([1], [10, 11]), rec.score(["1"], ["10", "11"]))
+    assert rec.recommend_for(history=[10, 11]) == rec.recommend_for(history=["10", "11"])
 
 
 def test_statuses_and_reasons(numeric: rectool.Dataset) -> None:

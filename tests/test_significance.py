@@ -54,3 +54,23 @@ def test_compare_with_baseline_adds_significance_everywhere() -> None:
     assert "mean_diff" in res.to_csv()
     with pytest.raises(ConfigError, match="baseline 'svd' is not among the models"):
         compare(["popularity"], planted_dataset(), baseline="svd")
+
+
+def test_cli_baseline_prints_the_paired_table(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from rectool.cli import create_cli
+
+    path = tmp_path / "log.csv"
+    data = planted_dataset()
+    path.write_text("user,item\n" + "".join(
+        f"{u},{i}\n" for u, i in zip(data.users.ids[data.user_index], data.items.ids[data.item_index],
+                                     strict=True)))
+    out = CliRunner().invoke(create_cli(), ["compare", "-m", "popularity,linear", "-d", str(path),
+                                            "--k", "5", "--metrics", "recall,f1", "--baseline",
+                                            "popularity", "-q"])
+    assert out.exit_code == 0, out.output
+    assert ("paired difference vs baseline popularity (same users; 95% CI t-based; p: paired "
+            "t-test, Wilcoxon)") in out.output
+    rows = [line for line in out.output.splitlines() if line.startswith("│linear │")]
+    assert [r.split("│")[2].strip() for r in rows] == ["recall@5", "f1@5"]

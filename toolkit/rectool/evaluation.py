@@ -22,7 +22,7 @@ from rectool.errors import ConfigError, EvaluationError
 from rectool.loading import load_dataset
 from rectool.metrics import Ranked, RatingPairs, hits_matrix
 from rectool.models import DEFAULT_BATCH_BYTES, Model, parse_bytes
-from rectool.progress import NoProgress, Progress
+from rectool.progress import NoProgress, Progress, reporting
 from rectool.registry import resolve
 from rectool.results import ModelResult, Results
 
@@ -104,6 +104,8 @@ def compare(
     model_classes = [(s, resolve("model", s.name)) for s in specs]  # unknown names fail fast
     for name in metrics or ():
         resolve("metric", name)
+    if not isinstance(dataset, Dataset):
+        progress.start(1, f"loading {dataset}")
     data = dataset if isinstance(dataset, Dataset) else load_dataset(
         dataset, **(dataset_options or {})
     )
@@ -146,10 +148,11 @@ def compare(
         for spec, entry in model_classes:
             progress.advance(f"{spec.name}: fit + evaluate (fold {fold.index + 1}/{len(folds)})")
             model = entry.obj(seed=seed, **spec.params)
-            fold_results.append(
-                _evaluate(spec, entry.qualified, model, fold, target, ks, metric_classes,
-                          budget, workers)
-            )
+            with reporting(progress):  # training loops show their epochs under the bar
+                fold_results.append(
+                    _evaluate(spec, entry.qualified, model, fold, target, ks, metric_classes,
+                              budget, workers)
+                )
         per_fold.append(fold_results)
     progress.finish()
 

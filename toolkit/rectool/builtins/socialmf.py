@@ -27,6 +27,7 @@ import scipy.sparse as sp
 from rectool.data.dataset import Dataset
 from rectool.errors import ConfigError, ModelError
 from rectool.models import Model
+from rectool.progress import track
 
 
 class SocialMF(Model):
@@ -42,6 +43,12 @@ class SocialMF(Model):
         "init_std": 0.1,
     }
     requires: ClassVar[frozenset[str]] = frozenset({"social"})
+    param_space: ClassVar[dict[str, tuple[Any, ...]]] = {
+        "factors": ("int", 16, 128),
+        "learning_rate": ("log", 5e-3, 2e-1),
+        "reg": ("log", 1e-4, 1e-1),
+        "social_reg": ("log", 1e-2, 1e1),
+    }
 
     def __init__(self, seed: int = 0, **params: Any) -> None:
         super().__init__(seed=seed, **params)
@@ -75,7 +82,7 @@ class SocialMF(Model):
         # the social term is spread over the batches of an epoch (one batch: all of it; a
         # share above 1 on data smaller than a batch made the step explode into NaN)
         share = min(bs, n) / n
-        for _ in range(int(p["epochs"])):
+        for _ in track(range(int(p["epochs"])), int(p["epochs"]), "socialmf epochs"):
             order = rng.permutation(n)
             for start in range(0, n, bs):
                 sel = order[start : start + bs]

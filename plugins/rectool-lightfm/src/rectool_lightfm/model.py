@@ -49,6 +49,7 @@ from rectool.data.dataset import Dataset, Features
 from rectool.errors import ConfigError, ModelError
 from rectool.factors import augment_factors
 from rectool.models import Model
+from rectool.progress import track
 
 LOSSES = ("warp", "bpr", "logistic", "warp-kos")
 IMPLICIT_WEIGHTS = ("binary", "log1p")
@@ -184,14 +185,18 @@ class LightFMModel(Model):
             max_sampled=int(p["max_sampled"]),
             random_state=self.seed,
         )
-        model.fit(
-            interactions,
-            user_features=user_features,
-            item_features=item_features,
-            sample_weight=sample_weight,
-            epochs=int(p["epochs"]),
-            num_threads=int(p["num_threads"]),
-        )
+        epochs = int(p["epochs"])
+        # fit() is _reset_state() + fit_partial(epochs): one epoch per call gives the same
+        # model and lets the progress bar follow the epochs
+        for epoch in track(range(epochs), epochs, "lightfm epochs"):
+            (model.fit if epoch == 0 else model.fit_partial)(
+                interactions,
+                user_features=user_features,
+                item_features=item_features,
+                sample_weight=sample_weight,
+                epochs=1,
+                num_threads=int(p["num_threads"]),
+            )
         user_bias, user_repr = model.get_user_representations(user_features)
         item_bias, item_repr = model.get_item_representations(item_features)
         self._user_bias = np.asarray(user_bias, dtype=np.float32).ravel()

@@ -73,6 +73,12 @@ class NeuralModel(Model):
         "max_seconds": 270.0,
     }
     requires: ClassVar[frozenset[str]] = frozenset()
+    param_space: ClassVar[dict[str, tuple[Any, ...]]] = {
+        "dim": ("int", 16, 128),
+        "layers": ("int", 1, 4),
+        "lr": ("log", 1e-3, 2e-2),
+        "reg": ("log", 1e-6, 1e-2),
+    }
 
     def __init__(self, seed: int = 0, **params: Any) -> None:
         super().__init__(seed=seed, **params)
@@ -143,3 +149,5 @@ class NeuralSocialModel(NeuralModel):
 
     default_params: ClassVar[dict[str, Any]] = {**NeuralModel.default_params, "social": True}
     requires: ClassVar[frozenset[str]] = frozenset({"social"})
+    param_space: ClassVar[dict[str, tuple[Any, ...]]] = {
+        **NeuralModel.param_space, "social_weight": ("float", 0.05, 0.6)}

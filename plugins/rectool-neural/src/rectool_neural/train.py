@@ -16,6 +16,7 @@ import torch
 
 from rectool.data.dataset import Dataset, Features
 from rectool.errors import ModelError
+from rectool.progress import track
 
 VAL_K = 20
 
@@ -280,7 +281,8 @@ def _train(train: Dataset, p: dict[str, Any], seed: int) -> TrainResult:
     history: list[dict[str, float]] = []
     best, best_epoch, best_state, bad_checks = -1.0, 0, None, 0
     epoch = 0
-    for epoch in range(1, int(p["epochs"]) + 1):
+    n_epochs = int(p["epochs"])
+    for epoch in track(range(1, n_epochs + 1), n_epochs, "neural epochs (at most)"):
         net.train()
         perm = rng.permutation(n_fit)
         epoch_loss = 0.0
