@@ -37,31 +37,18 @@ def test_users_without_relevant_test_items_are_skipped_and_counted():
             in res.to_table())
 
 
-def test_model_requirements_are_checked_before_fitting(rectool_register_plugin):
-    import rectool
-    from rectool.builtins.popularity import Popularity
-
-    fitted = []
-
-    class NeedsSocial(Popularity):
-        requires = frozenset({"social"})
-
-        def _fit(self, train):
-            fitted.append(True)
-
-    class Plugin:
-        @rectool.hookimpl
-        def register_models(self, register):
-            register("needs-social", NeedsSocial)
-
-    rectool_register_plugin(Plugin(), "socialplugin")
-    with pytest.raises(ModelError, match="requires social, which dataset 'planted' does not"):
-        compare(["popularity", "needs-social"], planted_dataset())
-    assert fitted == []
+def _clicks():
+    return build_dataset("clicks", [f"u{u % 6}" for u in range(60)],
+                         [f"i{u % 7}" for u in range(60)], kind="implicit")
 
 
-@pytest.mark.parametrize("need", ["item_features", "ratings"])
-def test_each_declared_requirement_is_checked_before_fitting(rectool_register_plugin, need):
+@pytest.mark.parametrize(("need", "make_data", "name"), [
+    ("social", planted_dataset, "planted"),
+    ("item_features", _clicks, "clicks"),
+    ("ratings", _clicks, "clicks"),
+])
+def test_model_requirements_are_checked_before_fitting(rectool_register_plugin, need, make_data,
+                                                       name):
     import rectool
     from rectool.builtins.popularity import Popularity
 
@@ -79,10 +66,8 @@ def test_each_declared_requirement_is_checked_before_fitting(rectool_register_pl
             register("needy", Needs)
 
     rectool_register_plugin(Plugin(), "needyplugin")
-    implicit = build_dataset("clicks", [f"u{u % 6}" for u in range(60)],
-                             [f"i{u % 7}" for u in range(60)], kind="implicit")
-    with pytest.raises(ModelError, match=f"requires {need}, which dataset 'clicks' does not"):
-        compare(["popularity", "needy"], implicit)
+    with pytest.raises(ModelError, match=f"requires {need}, which dataset '{name}' does not"):
+        compare(["popularity", "needy"], make_data())
     assert fitted == []
 
 
