@@ -92,3 +92,21 @@ def test_cli_features_option(featurizers, tmp_path) -> None:
         "--columns", "user=user,item=item", "--features", "textt", "-q",
     ])
     assert bad.exit_code != 0 and "unknown featurizer 'textt'" in bad.output
+
+
+@pytest.mark.parametrize(("model", "params"), [
+    ("lightfm", {"epochs": 3, "no_components": 8, "num_threads": 1, "use_features": True}),
+    ("neural", {"epochs": 3, "dim": 8, "layers": 1, "use_features": True}),
+])
+def test_feature_models_consume_the_featurized_columns(entry_point_plugins, rectool_register_plugin,
+                                                       model, params) -> None:
+    rectool_register_plugin(FeaturizerPlugin(), "featplug")
+    data = planted_dataset()
+    small = apply_featurizers(data, [("index", {"scale": 0.01, "users": False})])
+    large = apply_featurizers(data, [("index", {"scale": 1.0, "users": False})])
+    users = np.arange(data.n_users)
+    scores = [rectool.fit(model, d, seed=1, **params).model.score(users) for d in (small, large)]
+    assert not np.allclose(scores[0], scores[1])  # other feature values, other model
+    plain = rectool.fit(model, small, seed=1, **{**params, "use_features": False}).model
+    again = rectool.fit(model, large, seed=1, **{**params, "use_features": False}).model
+    np.testing.assert_array_equal(plain.score(users), again.score(users))  # ignored when off
