@@ -73,6 +73,19 @@ def test_social_propagation_mixes_trusted_users() -> None:
     np.testing.assert_allclose(m[1], [0.0, 0.0, 0.0, 1.0])  # no links: plain LightGCN row
 
 
+def test_friends_items_become_weighted_user_item_edges() -> None:
+    import scipy.sparse as sp
+
+    users, items = np.array([0, 1]), np.array([0, 1])
+    social = sp.csr_matrix((np.ones(1, np.float32), ([0], [1])), shape=(2, 2))
+    m = propagation_matrix(users, items, 2, 2, social, 0.0, social_items=0.5).toarray()
+    # user 0 gets item 1 (its friend's) at weight 0.5: degrees user0 1.5, item1 1.5
+    np.testing.assert_allclose(m[0], [0.0, 0.0, 1 / np.sqrt(1.5), 0.5 / 1.5], rtol=1e-6)
+    np.testing.assert_allclose(m[1], [0.0, 0.0, 0.0, 1 / np.sqrt(1.5)], rtol=1e-6)
+    plain = propagation_matrix(users, items, 2, 2, social, 0.0).toarray()
+    np.testing.assert_allclose(plain[0], [0.0, 0.0, 1.0, 0.0])
+
+
 def test_validation_carves_a_fraction_per_user() -> None:
     users = np.repeat(np.arange(3), [20, 10, 5])
     val = carve_validation(users, 3, 0.1, np.random.default_rng(0))

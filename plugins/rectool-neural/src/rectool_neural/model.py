@@ -66,6 +66,8 @@ class NeuralModel(Model):
         "max_val_users": 2000,
         "social": False,
         "social_weight": 0.2,
+        "social_items": 0.0,
+        "social_items_top": 50,
         "use_features": False,
         "min_rating": None,
         "device": "cpu",
@@ -92,6 +94,11 @@ class NeuralModel(Model):
             raise ConfigError(f"neural val_fraction must be in [0, 1), got {p['val_fraction']!r}")
         if not 0.0 <= float(p["social_weight"]) <= 1.0:
             raise ConfigError(f"neural social_weight must be in [0, 1], got {p['social_weight']!r}")
+        if float(p["social_items"]) < 0 or int(p["social_items_top"]) < 1:
+            raise ConfigError(
+                f"neural social_items must be >= 0 and social_items_top >= 1, got "
+                f"{p['social_items']!r} and {p['social_items_top']!r}"
+            )
         if float(p["lr"]) <= 0:
             raise ConfigError(f"neural lr must be positive, got {p['lr']!r}")
         if not str(p["device"]).startswith(("cpu", "cuda")):

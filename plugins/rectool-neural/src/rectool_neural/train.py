@@ -55,16 +55,27 @@ def carve_validation(users: np.ndarray, n_users: int, fraction: float,
 
 
 def propagation_matrix(users: np.ndarray, items: np.ndarray, n_users: int, n_items: int,
-                       social: sp.csr_matrix | None, social_weight: float) -> sp.csr_matrix:
+                       social: sp.csr_matrix | None, social_weight: float,
+                       social_items: float = 0.0, social_items_top: int = 50) -> sp.csr_matrix:
     """(U+I) x (U+I) matrix M of one propagation step, E_next = M @ E.
 
     Without ``social``: LightGCN's D^-1/2 A D^-1/2 of the bipartite graph. With it, a user with
     social links mixes ``1 - social_weight`` of that with ``social_weight`` of the mean of the
-    users it links to (row-normalised social graph), as in SocialLGN.
+    users it links to (row-normalised social graph), as in SocialLGN. ``social_items > 0`` also
+    links each user to the ``social_items_top`` items most shared among its neighbours, with
+    weights summing to ``social_items`` (the friends' items that helped LightFM most).
     """
     n = n_users + n_items
     r = sp.csr_matrix((np.ones(len(users), np.float32), (users, items)), shape=(n_users, n_items))
     r.data[:] = 1.0
+    if social is not None and social_items > 0:
+        from rectool.data.social import row_normalise, top_per_row
+
+        s = sp.csr_matrix(social, dtype=np.float32)
+        s.data[:] = 1.0
+        friends = top_per_row(row_normalise(s) @ r, int(social_items_top))
+        friends = friends - friends.multiply(r > 0)  # own items keep weight 1
+        r = sp.csr_matrix(r + float(social_items) * friends, dtype=np.float32)
     adj = sp.bmat([[None, r], [r.T, None]], format="csr", dtype=np.float32)
     deg = np.asarray(adj.sum(axis=1)).ravel()
     inv = np.zeros_like(deg)
@@ -254,11 +265,13 @@ def _train(train: Dataset, p: dict[str, Any], seed: int) -> TrainResult:
     n_users, n_items = train.n_users, train.n_items
     layers, social = int(p["layers"]), train.social if p["social"] else None
     social_weight = float(p["social_weight"])
+    social_items = (float(p["social_items"]), int(p["social_items_top"]))
 
     users, items = positives(train, p["min_rating"])
     is_val = carve_validation(users, n_users, float(p["val_fraction"]), rng)
     fit_u, fit_i = users[~is_val], items[~is_val]
-    m_fit = SparseOp(propagation_matrix(fit_u, fit_i, n_users, n_items, social, social_weight), device)
+    m_fit = SparseOp(propagation_matrix(fit_u, fit_i, n_users, n_items, social, social_weight,
+                                        *social_items), device)
 
     use = bool(p["use_features"])
     uf = feature_matrix(train.user_features if use else None, n_users)
@@ -325,7 +338,8 @@ def _train(train: Dataset, p: dict[str, Any], seed: int) -> TrainResult:
     else:
         best_epoch = epoch
     # Final embeddings over the full training graph: the validation edges carry signal too.
-    m_full = SparseOp(propagation_matrix(users, items, n_users, n_items, social, social_weight), device)
+    m_full = SparseOp(propagation_matrix(users, items, n_users, n_items, social, social_weight,
+                                         *social_items), device)
     net.eval()
     with torch.no_grad():
         _, e = net(m_full, layers)
