@@ -118,8 +118,11 @@ def test_wrong_format_version_is_a_model_error(tmp_path: Path, version: int, hin
 
 
 def test_missing_folder_and_incomplete_save_are_model_errors(tmp_path: Path) -> None:
-    with pytest.raises(ModelError, match="not a saved model"):
+    with pytest.raises(ModelError, match="nothing does not exist: pass the folder a model was saved in"):
         rectool.load_model(tmp_path / "nothing")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ModelError, match="has no meta.json: not a saved model"):
+        rectool.load_model(tmp_path / "empty")
     rectool.fit("popularity", planted_dataset()).save(tmp_path / "m")
     (tmp_path / "m" / "meta.json").unlink()
     with pytest.raises(ModelError, match="an incomplete save"):
@@ -210,4 +213,4 @@ def test_cli_fit_then_recommend(tmp_path: Path) -> None:
     assert out.exit_code == 1
     assert "1 user id(s) unknown to the model, e.g. '99'" in out.output
     out = runner.invoke(create_cli(), ["recommend", str(tmp_path / "nope"), "--user", "1"])
-    assert out.exit_code == 1 and "not a saved model" in out.output
+    assert out.exit_code == 1 and f"{tmp_path / 'nope'} does not exist" in out.output

@@ -97,6 +97,16 @@ def test_unwritable_output_is_one_clear_line(tmp_path, target):
     last = result.output.strip().splitlines()[-1]
     assert last.startswith(f"Error: cannot write {out}")
     assert last.endswith("; choose a path whose folder exists and is writable")
+    assert "precision@10" not in result.output  # refused before any work, not after the table
+
+
+@pytest.mark.parametrize("value, option", [("5,,10", "--k"), ("popularity,", "--models"),
+                                           ("precision,,recall", "--metrics")])
+def test_an_empty_list_entry_is_an_error_not_a_shorter_list(value, option):
+    result = CliRunner().invoke(create_cli(), ["compare", "-m", "popularity", "-q", option, value])
+    assert result.exit_code in (1, 2)
+    assert "Traceback" not in result.output
+    assert "an empty entry between commas; use a comma-separated list like a,b,c" in result.output
 
 
 def test_several_k_come_from_one_ranking_and_equal_separate_runs():

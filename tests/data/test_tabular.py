@@ -100,7 +100,8 @@ def test_strict_non_numeric_rating_names_file_line_column_and_value(tmp_path):
     msg = str(err.value)
     assert msg == (
         f"{p}, column 'stars': 2 rows with a non-numeric rating: line 3 'five', line 4 ''; "
-        "fix the file or load with strict=False to drop such rows (they are counted)"
+        "fix the file or load with strict=False (--dataset-option strict=false) to drop such rows "
+        "(they are counted)"
     )
 
 

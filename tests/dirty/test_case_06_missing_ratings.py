@@ -31,7 +31,8 @@ def test_wide_strict_non_numeric_cell(write):
     with pytest.raises(DataError) as err:
         rectool.load_dataset(p, layout="wide", strict=True)
     assert str(err.value) == (f"{p}, line 2, column 'i2': a non-numeric rating 'x'; fix the file "
-                              "or load with strict=False to drop such rows (they are counted)")
+                              "or load with strict=False (--dataset-option strict=false) to drop such rows "
+                              "(they are counted)")
 
 
 def test_strict_lists_all_three_lines(write):
@@ -40,7 +41,8 @@ def test_strict_lists_all_three_lines(write):
         rectool.load_dataset(p, strict=True)
     assert str(err.value) == (
         f"{p}, column 'rating': 3 rows with a non-numeric rating: line 3 'NaN', line 4 'abc', "
-        "line 5 '-'; fix the file or load with strict=False to drop such rows (they are counted)")
+        "line 5 '-'; fix the file or load with strict=False (--dataset-option strict=false) to drop "
+        "such rows (they are counted)")
 
 
 def test_lenient_keeps_good_rows_and_counts_three(write):

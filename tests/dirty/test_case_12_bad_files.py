@@ -25,11 +25,11 @@ LATIN = "user,item,title\nu1,i1,Café Noir\nu2,i2,Crème brûlée\n"
     ("binary.csv", bytes(range(256)) * 8,
      "{p}: looks like a binary file (it contains NUL bytes), not a text table; rectool reads "
      "CSV/TSV text (also .gz, .bz2, .xz) and Parquet (.parquet); for UTF-16 text pass "
-     "encoding='utf-16'"),
+     "encoding='utf-16' (--encoding utf-16)"),
     ("control.csv", b"a,b\xff\xfe\x01\x02,c\n",  # no NUL, but control bytes: not text either
      "{p}: looks like a binary file (it contains control byte 0x01), not a text table; rectool "
      "reads CSV/TSV text (also .gz, .bz2, .xz) and Parquet (.parquet); for UTF-16 text pass "
-     "encoding='utf-16'"),
+     "encoding='utf-16' (--encoding utf-16)"),
 ])
 def test_one_clear_message(write, name, content, message):
     p = write(name, content)

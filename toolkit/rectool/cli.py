@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from rectool import plugins
-from rectool.errors import ConfigError, RectoolError, writing
+from rectool.errors import ConfigError, OutputError, RectoolError, writing
 from rectool.registry import get_registry, resolve
 
 
@@ -30,8 +30,37 @@ def _domain_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _split_list(value: str | None) -> list[str]:
-    return [v.strip() for v in (value or "").split(",") if v.strip()]
+def split_list(value: str | None, option: str = "") -> list[str]:
+    """``"a, b"`` -> ["a", "b"]; an empty entry (``a,,b`` or ``a,``) is a ConfigError naming
+    the option, so a typo never silently shortens the list."""
+    if not value or not value.strip():
+        return []
+    parts = [v.strip() for v in value.split(",")]
+    if not all(parts):
+        raise ConfigError(f"{option or 'list'} {value!r}: an empty entry between commas; "
+                          "use a comma-separated list like a,b,c")
+    return parts
+
+
+FILE_SUFFIXES = (".json", ".csv", ".txt")
+
+
+def check_output(output: Path | None) -> None:
+    """Fail before any work when ``--output`` cannot be written. A path ending in .json, .csv or
+    .txt is one file and its folder must exist; any other path is a run folder, created with its
+    missing parents, so its nearest existing ancestor must be a folder."""
+    if output is None:
+        return
+    fix = "choose a path whose folder exists and is writable"
+    if output.suffix.lower() in FILE_SUFFIXES:
+        if output.is_dir():
+            raise OutputError(f"cannot write {output}: it is a folder; {fix}")
+        if not output.parent.is_dir():
+            raise OutputError(f"cannot write {output}: folder {output.parent} does not exist; {fix}")
+        return
+    existing = next(a for a in (output, *output.parents) if a.exists())
+    if not existing.is_dir():
+        raise OutputError(f"cannot write {output}: {existing} is a file, not a folder; {fix}")
 
 
 def parse_value(raw: str) -> Any:
@@ -65,7 +94,7 @@ def parse_params(items: tuple[str, ...], models: list[str]) -> dict[str, dict[st
 
 def parse_k(value: str) -> list[int]:
     try:
-        ks = [int(v) for v in _split_list(value)]
+        ks = [int(v) for v in split_list(value, "--k")]
     except ValueError:
         raise ConfigError(f"--k {value!r}: use a positive integer or a list like 5,10,20") from None
     if not ks or min(ks) < 1:
@@ -173,7 +202,8 @@ def create_cli() -> click.Group:
     @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
                   help="A folder to save the run in (results.json, results.csv, per_user.csv, "
                        "config.toml, environment.json, PNG plots; `rectool report` reads it); "
-                       "a path ending in .json, .csv or .txt writes just that one file.")
+                       "a path ending in .json, .csv or .txt writes just that one file (its "
+                       "folder must exist); any other path is a folder, created when missing.")
     @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
     @click.option("--baseline", default=None, metavar="NAME",
                   help="One of --models: add mean difference, 95% CI and paired p-values "
@@ -194,8 +224,9 @@ def create_cli() -> click.Group:
         from rectool.progress import NoProgress, RichProgress
         from rectool.runs import run_experiment, write_run
 
+        check_output(output)
         given = _given_options(click.get_current_context())
-        names = _split_list(models)
+        names = split_list(models, "--models")
         labels = names or ([m.label for m in load_experiment(config).models] if config else [])
         per_model = parse_params(params, labels)
         options = collect_dataset_options(columns=columns or None, social=social or None,
@@ -207,20 +238,20 @@ def create_cli() -> click.Group:
             dataset=dataset if "dataset" in given or config is None else None,
             dataset_options=options,
             k=tuple(parse_k(k)) if "k" in given or config is None else None,
-            metrics=tuple(_split_list(metrics)) or None,
+            metrics=tuple(split_list(metrics, "--metrics")) or None,
             split=split if "split" in given or config is None else None,
             seed=seed if "seed" in given or config is None else None,
             relevance=relevance,
             mask=mask if "mask" in given or config is None else None,
             baseline=baseline,
-            features=tuple((f, {}) for f in _split_list(features)) or None,
+            features=tuple((f, {}) for f in split_list(features, "--features")) or None,
             memory_budget=None if memory_budget is None else parse_bytes(memory_budget),
         )
         results = run_experiment(exp, progress=NoProgress() if quiet else RichProgress())
         rendered = {"table": results.to_table, "json": results.to_json,
                     "csv": results.to_csv}[fmt]()
         click.echo(rendered.rstrip("\n"))
-        if output is not None and output.suffix.lower() in (".json", ".csv", ".txt"):
+        if output is not None and output.suffix.lower() in FILE_SUFFIXES:
             out_fmt = {".json": "json", ".csv": "csv"}.get(output.suffix.lower(), "table")
             text = {"table": results.to_table, "json": results.to_json,
                     "csv": results.to_csv}[out_fmt]()
@@ -262,10 +293,12 @@ def create_cli() -> click.Group:
         if as_json:
             click.echo(json.dumps(rows, indent=2))
             return
-        for r in rows:
+        labels = [f"{r['distribution'] or '-'} {r['version'] or ''}".strip() for r in rows]
+        name_w = max((len(r["name"]) for r in rows), default=0)
+        label_w = max((len(label) for label in labels), default=0)
+        for r, label in zip(rows, labels, strict=True):
             status = f"FAILED: {r['error']}" if r["error"] else ", ".join(r["hooks"])
-            label = f"{r['distribution'] or '-'} {r['version'] or ''}".strip()
-            click.echo(f"{r['name']:<26} {label:<24} {status}")
+            click.echo(f"{r['name']:<{name_w}}  {label:<{label_w}}  {status}")
 
     pm = plugins.get_plugin_manager()
     pm.hook.register_commands(cli=cli)
@@ -277,5 +310,5 @@ def main() -> None:
     create_cli()(prog_name="rectool")
 
 
-__all__ = ["collect_dataset_options", "create_cli", "dataset_options", "main", "parse_params",
-           "parse_value", "resolve"]
+__all__ = ["check_output", "collect_dataset_options", "create_cli", "dataset_options", "main",
+           "parse_params", "parse_value", "resolve", "split_list"]

@@ -354,9 +354,13 @@ class Model(ABC):
 def read_saved(path: str | Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     """The header and arrays of a saved model folder, checked; ``ModelError`` says what is wrong."""
     folder = Path(path)
+    if not folder.exists():
+        raise ModelError(f"{folder} does not exist: pass the folder a model was saved in "
+                         "(model.save(DIR) or rectool fit --save DIR)")
     if not (folder / META_FILE).is_file():
         what = "an incomplete save" if (folder / ARRAYS_FILE).exists() else "not a saved model"
-        raise ModelError(f"{folder} has no {META_FILE}: {what} (save it again with model.save)")
+        raise ModelError(f"{folder} has no {META_FILE}: {what} "
+                         "(save it again with model.save or rectool fit --save)")
     try:
         header = json.loads((folder / META_FILE).read_text())
     except (OSError, ValueError) as exc:

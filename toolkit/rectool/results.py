@@ -173,7 +173,9 @@ class Results:
         if counts:
             lines.append("cleaning: " + ", ".join(f"{k.replace('_', ' ')} {v}"
                                                   for k, v in counts.items()))
-        lines.append("f1 is the mean of per-user F1; averages run over evaluated users")
+        f1 = any(m.startswith("f1@") for m in self.metrics)
+        lines.append(("f1 is the mean of per-user F1; " if f1 else "")
+                     + "averages run over evaluated users")
         return lines
 
     def to_table(self) -> str:

@@ -18,7 +18,7 @@ from rectool.hookspecs import hookimpl
 
 @hookimpl
 def register_commands(cli: click.Group) -> None:
-    from rectool.cli import _domain_errors, collect_dataset_options, dataset_options
+    from rectool.cli import _domain_errors, collect_dataset_options, dataset_options, split_list
     from rectool.errors import ConfigError
 
     @cli.command(name="fit")
@@ -184,7 +184,7 @@ def register_commands(cli: click.Group) -> None:
         from rectool.tuning import tune
 
         fixed = _model_params(params, model_name)
-        feats = tuple((f.strip(), {}) for f in (features or "").split(",") if f.strip())
+        feats = tuple((f, {}) for f in split_list(features, "--features"))
         result = tune(model_name, dataset, trials=trials, metric=metric, split=split,
                       validation=validation, seed=seed, relevance=relevance, params=fixed,
                       features=feats, dataset_options={"columns": columns} if columns else None,

@@ -238,7 +238,7 @@ def _drop_non_finite(
             raise DataError(
                 f"{source}: {int(bad.sum())} row(s) with a missing id or a non-numeric value "
                 f"(data rows {', '.join(str(r + 1) for r in rows)}); fix them or load with "
-                "strict=False to drop them"
+                "strict=False (--dataset-option strict=false) to drop them"
             )
         report.add("rows_dropped_missing_or_non_numeric", int(bad.sum()))
         frame = frame.loc[~bad]

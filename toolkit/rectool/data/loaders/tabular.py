@@ -458,7 +458,7 @@ class _Reader:
             raise DataError(
                 f"{path}: looks like a binary file (it contains {what}), not a text table; "
                 "rectool reads CSV/TSV text (also .gz, .bz2, .xz) and Parquet (.parquet); "
-                "for UTF-16 text pass encoding='utf-16'"
+                "for UTF-16 text pass encoding='utf-16' (--encoding utf-16)"
             )
         return head
 
@@ -638,7 +638,8 @@ def _strict_fail(
     path: Path, column: str | None, what: str, entries: list[tuple[int, str, str]]
 ) -> None:
     """Raise one DataError naming every bad (line, column, value), the first 20 spelled out."""
-    fix = "fix the file or load with strict=False to drop such rows (they are counted)"
+    fix = ("fix the file or load with strict=False (--dataset-option strict=false) to drop such "
+           "rows (they are counted)")
     if len(entries) == 1:
         line, col, value = entries[0]
         raise DataError(f"{path}, line {line}, column {col!r}: {what} {value!r}; {fix}")
