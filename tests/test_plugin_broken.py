@@ -139,11 +139,20 @@ def test_name_a_builtin_has_fails_in_compare_with_both_qualified_names(rectool_r
     rectool_register_plugin(Clash(), "clash")
     path = tmp_path / "log.csv"
     path.write_text("user,item\n" + "".join(f"u{u},i{i}\n" for u in range(6) for i in range(4)))
-    out = CliRunner().invoke(create_cli(), ["compare", "--models", "popularity", "--dataset",
-                                            str(path), "--quiet"])
-    assert out.exit_code == 1
-    assert ("Error: model name 'popularity' is provided by more than one plugin: "
-            "builtin:popularity, clash:popularity; use the qualified name") in out.output
+    message = ("model name 'popularity' is provided by more than one plugin: "
+               "builtin:popularity, clash:popularity; use the qualified name")
+    out = CliRunner().invoke(create_cli(), ["compare", "--models", "popularity,linear", "--dataset",
+                                            str(path), "--quiet", "--format", "json"])
+    assert out.exit_code == 0, out.output  # the other model still produces results
+    doc = json.loads(out.output[out.output.index("{"):])
+    by_model = {m["model"]: m for m in doc["models"]}
+    assert by_model["popularity"]["error"] == f"not run: {message}"
+    assert by_model["linear"]["error"] is None
+    assert any(r["model"] == "linear" for r in doc["results"])
+    assert all(r["value"] is None for r in doc["results"] if r["model"] == "popularity")
+    table = CliRunner().invoke(create_cli(), ["compare", "--models", "popularity,linear",
+                                              "--dataset", str(path), "--quiet"])
+    assert table.exit_code == 0 and "FAILED" in table.output and message in table.output
     out = CliRunner().invoke(create_cli(), ["compare", "--models", "clash:popularity",
                                             "--dataset", str(path), "--quiet"])
     assert out.exit_code == 0, out.output

@@ -29,6 +29,7 @@ def test_ml100k_lightfm_svd_popularity_linear(data_dir, entry_point_plugins):
                               "interactions": 100000}
     assert doc["protocol"]["users_evaluated"] == 930
     assert doc["protocol"]["users_skipped_no_relevant"] == 13
+    assert doc["protocol"]["users_skipped"] == 13  # no relevant test items + no training rows
     assert doc["protocol"]["relevance"] == "rating >= 4"
     # protocol check: popularity near the reference run (0.139 with all training items masked)
     assert 0.12 < v["popularity", "precision@10"] < 0.15

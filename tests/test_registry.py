@@ -122,3 +122,20 @@ def test_registered_model_is_used_by_compare(rectool_register_plugin):
 
     res = compare(["antipop", "popularity"], planted_dataset(), k=5)
     assert np.isfinite(res.value("antipop", "precision@5"))
+
+
+def test_a_plugin_registering_one_name_twice_is_skipped_with_a_warning(rectool_register_plugin,
+                                                                        capsys):
+    class Twice:
+        @rectool.hookimpl
+        def register_models(self, register):
+            register("antipop", ReversePopularity)
+            register("antipop", Popularity)
+
+    rectool_register_plugin(Twice(), "twice")
+    assert resolve("model", "popularity").plugin == "builtin"  # the other plugins still work
+    assert capsys.readouterr().err == (
+        "rectool: warning: plugin 'twice' failed in register_models and its models were skipped: "
+        "RectoolError: plugin 'twice' registered model 'antipop' twice\n")
+    with pytest.raises(UnknownNameError):
+        resolve("model", "antipop")

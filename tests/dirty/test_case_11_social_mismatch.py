@@ -34,6 +34,12 @@ def test_every_fold_indexes_the_graph_by_its_users(ds):
             assert fold.train.social.shape == (ds.n_users, ds.n_users)
             graph = social_graph(fold.train)
             assert graph.matrix.shape == (ds.n_users, ds.n_users)
+            # the one surviving edge names the same users in every fold
+            u1, u2 = fold.train.users.index("u1"), fold.train.users.index("u2")
+            assert fold.train.users.ids[u1] == "u1" and fold.train.users.ids[u2] == "u2"
+            assert [(int(a), int(b)) for a, b in zip(*fold.train.social.nonzero(),
+                                                    strict=True)] == [(u1, u2)]
+            assert fold.test.users.index("u1") == u1  # train and test share the id map
 
 
 def test_kfold_compare_with_a_social_model(ds):

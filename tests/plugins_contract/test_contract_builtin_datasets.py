@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 
 from rectool.data import Dataset
-from rectool.data.loaders import load_ciao, load_filmtrust, load_lastfm, load_ml100k, load_table
+from rectool.data.loaders import (
+    load_ciao,
+    load_filmtrust,
+    load_lastfm,
+    load_ml100k,
+    load_synthetic,
+    load_table,
+)
 from rectool.testing import DatasetContract, planted_dataset, tiny_dataset
 
 
@@ -48,6 +55,11 @@ class TestTable(DatasetContract):
                           social=folder / "trust.csv", rating_scale="1,5")
 
 
+class TestSynthetic(DatasetContract):
+    def load(self) -> Dataset:
+        return load_synthetic(users=300, items=120, interactions=4000, seed=3)
+
+
 class TestTinyDataset(DatasetContract):
     def load(self) -> Dataset:
         return tiny_dataset()
@@ -62,3 +74,12 @@ class TestPlantedDataset(DatasetContract):
 def _realdata_needs_data_dir(request: pytest.FixtureRequest) -> None:
     if request.node.get_closest_marker("realdata"):
         request.getfixturevalue("data_dir")  # fails with a clear message when unset
+
+
+def test_every_builtin_dataset_runs_the_contract() -> None:
+    """A dataset added to the built-ins without a contract class here fails this test."""
+    from rectool.registry import get_registry
+
+    builtin = {e.name for e in get_registry("dataset").entries if e.plugin == "builtin"}
+    covered = {"ml-100k", "lastfm", "ciao", "filmtrust", "table", "synthetic"}
+    assert builtin == covered

@@ -18,12 +18,12 @@ import scipy.sparse as sp
 
 from rectool.data.dataset import Dataset
 from rectool.data.splits import Fold, parse_split
-from rectool.errors import ConfigError, EvaluationError
+from rectool.errors import AmbiguousNameError, ConfigError, EvaluationError
 from rectool.loading import load_dataset
 from rectool.metrics import Ranked, RatingPairs, hits_matrix
 from rectool.models import DEFAULT_BATCH_BYTES, Model, parse_bytes
 from rectool.progress import NoProgress, Progress, reporting
-from rectool.registry import resolve
+from rectool.registry import Entry, resolve
 from rectool.results import ModelResult, Results
 
 DEFAULT_METRICS: tuple[str, ...] = (
@@ -101,7 +101,7 @@ def compare(
         raise ConfigError(
             f"baseline {baseline!r} is not among the models ({', '.join(s.name for s in specs)})"
         )
-    model_classes = [(s, resolve("model", s.name)) for s in specs]  # unknown names fail fast
+    model_classes = [(s, resolve_model(s.name)) for s in specs]  # unknown names fail fast
     for name in metrics or ():
         resolve("metric", name)
     if not isinstance(dataset, Dataset):
@@ -121,6 +121,8 @@ def compare(
     )
     metric_classes = {m: resolve("metric", m).obj for m in metric_names}
     for spec, entry in model_classes:  # refuse before any fitting
+        if isinstance(entry, AmbiguousNameError):
+            continue
         entry.obj.check_requirements(data, spec.name)
         entry.obj(seed=seed, **spec.params)  # validates parameter names early
 
@@ -147,6 +149,12 @@ def compare(
         fold_results = []
         for spec, entry in model_classes:
             progress.advance(f"{spec.name}: fit + evaluate (fold {fold.index + 1}/{len(folds)})")
+            if isinstance(entry, AmbiguousNameError):
+                fold_results.append(ModelResult(
+                    model=spec.name, qualified=spec.name, params=dict(spec.params),
+                    fit_seconds=float("nan"), recommend_seconds=float("nan"), values={},
+                    error=f"not run: {entry}"))
+                continue
             model = entry.obj(seed=seed, **spec.params)
             with reporting(progress):  # training loops show their epochs under the bar
                 fold_results.append(
@@ -180,6 +188,16 @@ def compare(
     )
 
 
+def resolve_model(name: str) -> Entry | AmbiguousNameError:
+    """The model's registry entry. An unknown name raises (a typo: fail before any work); a bare
+    name that two plugins provide comes back as its error, so ``compare`` reports that model as
+    failed with both qualified names while the other models still run."""
+    try:
+        return resolve("model", name)
+    except AmbiguousNameError as exc:
+        return exc
+
+
 @dataclass
 class _Target:
     """What one fold's test data asks of every model."""
@@ -211,6 +229,8 @@ class _Target:
             # too few rows for the split to hold any out (e.g. 1 or 2 rows at 20%): train-only
             "users_skipped_no_test_rows": int((in_train & ~in_test).sum()),
         }
+        # test users left out of the averages, for whoever wants one number
+        counts["users_skipped"] = counts["users_skipped_no_relevant"] + counts["users_skipped_cold"]
         exclude = None
         if mask == "positives":
             pos = train.relevant(threshold)

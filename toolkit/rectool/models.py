@@ -217,6 +217,14 @@ class Model(ABC):
                     future.result()
         return (out, out_scores) if return_scores else out
 
+    def fold_in_features(self, features: dict[str, float]) -> np.ndarray | None:
+        """Scores over all items for a user not in training described only by user features
+        (``{feature name: value}``, names as in the dataset's user features, e.g.
+        ``{"gender:F": 1, "age:25-34": 1}``). None (the default) when the model cannot; a model
+        that can raises ModelError for a name outside its feature space."""
+        self._check_fitted()
+        return None
+
     def fold_in(self, items: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray | None:
         """Scores over all items for a user not in training who interacted with ``items``.
 

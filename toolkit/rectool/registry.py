@@ -8,6 +8,7 @@ and the message lists both qualified names. Unknown names get a "did you mean" s
 from __future__ import annotations
 
 import difflib
+import sys
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -90,13 +91,22 @@ def get_registry(kind: Kind) -> Registry:
     hook = getattr(pm.hook, _HOOKS[kind])
     for impl in hook.get_hookimpls():
         plugin_name = _short_name(impl.plugin_name)
+        mine: list[Entry] = []
 
-        def register(name: str, obj: Any, _plugin: str = plugin_name) -> None:
-            if any(e.name == name and e.plugin == _plugin for e in entries):
+        def register(name: str, obj: Any, _plugin: str = plugin_name,
+                     _mine: list[Entry] = mine) -> None:
+            if any(e.name == name for e in _mine):
                 raise RectoolError(f"plugin {_plugin!r} registered {kind} {name!r} twice")
-            entries.append(Entry(name=name, plugin=_plugin, obj=obj))
+            _mine.append(Entry(name=name, plugin=_plugin, obj=obj))
 
-        impl.function(register=register)
+        try:
+            impl.function(register=register)
+        except Exception as exc:  # one plugin's broken hook must not take the others down
+            msg = " ".join(f"{type(exc).__name__}: {exc}".split())
+            print(f"rectool: warning: plugin {plugin_name!r} failed in {_HOOKS[kind]} and its "
+                  f"{kind}s were skipped: {msg}", file=sys.stderr)
+            continue
+        entries.extend(mine)
     reg = Registry(kind, entries)
     _cache[kind] = (gen, reg)
     return reg

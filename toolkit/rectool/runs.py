@@ -45,13 +45,14 @@ ENV_DISTRIBUTIONS = ("rectool", "numpy", "scipy", "pandas", "rich", "click", "ma
 
 def run_experiment(exp: Experiment, progress: Progress | None = None) -> Results:
     """Load the dataset once, apply each model's featurizers, evaluate, merge in order."""
-    from rectool.evaluation import ModelSpec, compare
+    from rectool.evaluation import ModelSpec, compare, resolve_model
     from rectool.loading import load_dataset
-    from rectool.registry import resolve
 
     progress = progress or NoProgress()
     for entry in exp.models:  # unknown names and parameters fail before loading anything
-        resolve("model", entry.name).obj(seed=exp.seed, **entry.params)
+        found = resolve_model(entry.name)
+        if not isinstance(found, Exception):  # an ambiguous name is reported by compare
+            found.obj(seed=exp.seed, **entry.params)
     progress.start(1, f"loading {exp.dataset}")
     data = load_dataset(exp.dataset, **exp.dataset_options)
     progress.advance(f"loaded {exp.dataset}")

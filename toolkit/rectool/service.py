@@ -8,7 +8,7 @@ construction, so one instance may serve many threads at once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -210,9 +210,11 @@ class Recommender:
         the closest training users otherwise); failing that, ``friends`` (user ids): a model with
         ``fold_in_friends`` (lightfm-social, socialmf) scores the user's social feature row, any
         other averages the scores of the friends it knows with history -- a ``fallback`` with
-        reason ``no history`` and source ``friends``; failing both, the popular
-        items with reason ``no history``. ``features`` are accepted but no current model can
-        score a new user from features alone; the list then says so in ``detail``.
+        reason ``no history`` and source ``friends``; failing those, ``features`` (a mapping
+        ``{name: value}`` or an iterable of names, valued 1; names as in the dataset's user
+        features, e.g. ``gender:F``): a model with ``fold_in_features`` (lightfm fitted with
+        user features) scores that row -- a ``fallback`` with source ``features``; failing
+        all, the popular items with reason ``no history`` and, in ``detail``, why.
         """
         if k < 1:
             raise ConfigError(f"k must be at least 1, got {k}")
@@ -247,7 +249,13 @@ class Recommender:
             else:
                 notes.append(f"none of the {len(friend_idx)} friends is known with history")
         if features is not None and scores is None:
-            notes.append(f"{self.name} cannot score a new user from features alone")
+            given = (dict(features) if isinstance(features, Mapping)
+                     else dict.fromkeys([features] if isinstance(features, str) else features, 1.0))
+            scores = self.model.fold_in_features({str(n): float(v) for n, v in given.items()})
+            if scores is None:
+                notes.append(f"{self.name} cannot score a new user from features alone")
+            else:
+                source = "features"
         exclude = known_items if exclude_seen else None
         if scores is None:
             return self._popular_list(None, k, NO_HISTORY, exclude, "; ".join(notes) or None)
@@ -260,7 +268,7 @@ class Recommender:
             return self._popular_list(None, k, ALL_SEEN if exclude is not None and
                                       len(exclude) >= self.model.n_items else NO_SCORE,
                                       exclude, "; ".join(notes) or None)
-        cold_social = source == "friends"  # no history of their own: a social fallback
+        cold_social = source != "history"  # no history of their own: friends or features
         return Recommendation(None, tuple(self.items.ids[ranked[0, :n]].tolist()),
                               tuple(top[0, :n].tolist()),
                               "fallback" if cold_social else "personalised",

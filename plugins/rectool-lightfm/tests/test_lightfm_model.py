@@ -212,3 +212,36 @@ def test_missing_backend_is_a_clear_error(monkeypatch, data: rectool.Dataset) ->
 def test_plugin_import_does_not_import_backend() -> None:
     code = "import sys, rectool_lightfm; assert 'lightfm' not in sys.modules, 'eager import'"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def _planted_with_user_features() -> rectool.Dataset:
+    """``planted`` plus one user feature per user: its community (``group:A`` or ``group:B``)."""
+    base = planted(n_users=60)
+    users = [str(base.users.ids[u]) for u in base.user_index]
+    items = [str(base.items.ids[i]) for i in base.item_index]
+    ids = [str(u) for u in base.users.ids]
+    groups = ["group:A" if int(u[1:]) % 2 == 0 else "group:B" for u in ids]
+    return rectool.build_dataset("planted-users", users, items, base.values.tolist(),
+                                 kind="implicit", user_features=FeatureTriples(ids=ids, names=groups))
+
+
+def test_new_user_is_scored_from_user_features_alone(tmp_path) -> None:
+    data = _planted_with_user_features()
+    rec = rectool.fit("lightfm", data, **{**FAST, "epochs": 30})
+    for group, community in (("group:A", 0), ("group:B", 1)):
+        for served in (rec, None):
+            if served is None:
+                rec.save(tmp_path / "m")
+                served = rectool.load_model(tmp_path / "m")
+            out = served.recommend_for(features={group: 1.0}, k=5)
+            assert (out.status, out.reason, out.source) == ("fallback", "no history", "features")
+            assert len(out.items) == 5
+            assert all((int(i[1:]) >= 15) == bool(community) for i in out.items), (group, out.items)
+    same = rec.recommend_for(features=["group:A"], k=5)  # a list of names means value 1
+    assert same.items == rec.recommend_for(features={"group:A": 1}, k=5).items
+    with pytest.raises(ModelError, match="unknown user feature\\(s\\) 'group:C'; this model's user "
+                                         "features are 'group:A', 'group:B'"):
+        rec.recommend_for(features={"group:C": 1}, k=5)
+    plain = rectool.fit("lightfm", data, **{**FAST, "use_features": False})
+    out = plain.recommend_for(features={"group:A": 1}, k=5)
+    assert out.source == "popular" and "cannot score a new user from features alone" in out.detail

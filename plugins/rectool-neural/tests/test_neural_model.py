@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import time
 
 import numpy as np
 import pytest
@@ -26,12 +25,12 @@ class TestNeuralSocialContract(ModelContract):
     params = FAST
 
 
-def test_tiny_dataset_trains_in_seconds() -> None:
+def test_tiny_dataset_trains_within_its_epoch_budget() -> None:
+    """Seconds are not asserted (benchmarks measure time; `pytest --durations` shows this one):
+    the run must stay within FAST's few epochs and learn something."""
     data = planted_dataset(social=True)
-    t0 = time.perf_counter()
     model = NeuralSocialModel(seed=1, **FAST).fit(data)
-    assert time.perf_counter() - t0 < 20
-    assert model.history_ and model.best_epoch_ >= 1
+    assert model.history_ and 1 <= model.best_epoch_ <= FAST["epochs"]
     assert np.isfinite(model.score(np.arange(data.n_users))).all()
 
 

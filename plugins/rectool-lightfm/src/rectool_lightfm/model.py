@@ -122,7 +122,7 @@ class LightFMModel(Model):
         self._user_aug = self._item_aug = np.zeros((0, 0), dtype=np.float32)  # set by _augment
         self._n_user_features = 0
         self._n_item_features = 0
-        # the user feature space, kept when social features are used (cold start, width checks)
+        # the user feature space, kept when user features are used (cold start, width checks)
         self._user_feature_emb: np.ndarray | None = None
         self._user_feature_bias: np.ndarray | None = None
         self._user_feature_names: np.ndarray | None = None
@@ -175,6 +175,9 @@ class LightFMModel(Model):
             user_features, names = self._social_user_features(train, user_side)
         else:
             user_features = _feature_matrix(train.n_users, user_side)
+            if user_features is not None and user_side is not None:
+                names = (tuple(f"user:{u}" for u in train.users.ids)
+                         + tuple(f"side:{n}" for n in user_side.names))
         item_features = _feature_matrix(train.n_items, train.item_features if use else None)
         model = lightfm.LightFM(
             no_components=int(p["no_components"]),
@@ -206,7 +209,7 @@ class LightFMModel(Model):
         self._augment()
         self._n_user_features = 0 if user_features is None else user_features.shape[1]
         self._n_item_features = 0 if item_features is None else item_features.shape[1]
-        if p["social"]:
+        if user_features is not None:  # keep the user feature space: cold start, width checks
             self._user_feature_emb = np.ascontiguousarray(model.user_embeddings, np.float32)
             self._user_feature_bias = np.asarray(model.user_biases, np.float32).ravel()
             self._user_feature_names = np.asarray(names, dtype=str)
@@ -242,7 +245,7 @@ class LightFMModel(Model):
     # -- the user feature space -------------------------------------------------------------
     @property
     def user_feature_names(self) -> tuple[str, ...]:
-        """Column names of the user feature space (empty unless fitted with social features)."""
+        """Column names of the user feature space (empty when fitted without user features)."""
         return () if self._user_feature_names is None else tuple(self._user_feature_names)
 
     def score_features(self, rows: sp.spmatrix, items: np.ndarray | None = None) -> np.ndarray:
@@ -253,8 +256,8 @@ class LightFMModel(Model):
         self._check_fitted()
         if self._user_feature_emb is None or self._user_feature_bias is None:
             raise ModelError(
-                "this lightfm model kept no user feature space (fit it with social=true, "
-                "or use model lightfm-social)"
+                "this lightfm model kept no user feature space (fit it on a dataset with user "
+                "features and use_features=true, or with social=true / model lightfm-social)"
             )
         rows = sp.csr_matrix(rows, dtype=np.float32)
         width = self._user_feature_emb.shape[0]
@@ -272,6 +275,36 @@ class LightFMModel(Model):
             items = np.asarray(items, dtype=np.int64)
             item_repr, item_bias = item_repr[items], item_bias[items]
         return repr_ @ item_repr.T + item_bias[None, :] + bias[:, None]
+
+    def fold_in_features(self, features: dict[str, float]) -> np.ndarray | None:
+        """Scores for a new user from side features alone (``{"gender:F": 1, ...}``): the row
+        holds only those columns of the kept user feature space (a new user has no identity
+        column). None when the model kept no side features; an unknown name is a ModelError."""
+        self._check_fitted()
+        if self._user_feature_names is None:
+            return None
+        index = {str(n): i for i, n in enumerate(self._user_feature_names)}
+        side = [n.removeprefix("side:") for n in index if n.startswith("side:")]
+        if not side:
+            return None
+        cols, values, unknown = [], [], []
+        for name, value in features.items():
+            col = index.get(f"side:{name}")
+            if col is None:
+                unknown.append(name)
+            else:
+                cols.append(col)
+                values.append(float(value))
+        if unknown:
+            raise ModelError(
+                f"lightfm: unknown user feature(s) {', '.join(map(repr, unknown[:5]))}; this "
+                f"model's user features are {', '.join(map(repr, side[:8]))}"
+                + (f" and {len(side) - 8} more" if len(side) > 8 else ""))
+        if not cols:
+            return None
+        row = sp.csr_matrix((np.asarray(values, np.float32), (np.zeros(len(cols), np.int64), cols)),
+                            shape=(1, len(index)))
+        return self.score_features(row)[0]
 
     def fold_in_friends(self, friends: np.ndarray) -> np.ndarray | None:
         """Scores over all items for a new user with these friends (training user indices).
