@@ -78,3 +78,26 @@ def test_load_table_loads_consistently_or_raises_rectool_error(table, strict):
     assert np.isfinite(ds.values).all()
     written = {c.strip() for r in nonblank for c in r[:2]}
     assert set(ds.users.ids) <= written and set(ds.items.ids) <= written
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tables(), st.booleans(), st.sampled_from([".csv", ".tsv", ".txt"]))
+def test_sniffed_separator_loads_or_raises_rectool_error(table, strict, suffix):
+    """The same tables with no ``sep``: the separator comes from the extension or is sniffed.
+    Whatever it guesses, the outcome is a consistent dataset or the project's own error."""
+    sep, width, header, rows = table
+    roles = ["user", "item", "rating", "timestamp"][:width]
+    lines = ([sep.join(roles)] if header else []) + [sep.join(r) for r in rows]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"t{suffix}"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        columns = None if header else ",".join(f"{r}={i}" for i, r in enumerate(roles))
+        try:
+            ds = load_table(path, columns=columns, strict=strict)
+        except RectoolError:
+            return
+    assert ds.n_interactions > 0
+    assert all(isinstance(i, str) and i and i == i.strip() for i in ds.users.ids)
+    assert all(isinstance(i, str) and i and i == i.strip() for i in ds.items.ids)
+    assert len(set(ds.users.ids)) == ds.n_users and len(set(ds.items.ids)) == ds.n_items
+    assert np.isfinite(ds.values).all()
