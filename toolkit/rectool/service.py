@@ -152,15 +152,17 @@ class Recommender:
             idx[rows], k, exclude_seen=exclude_seen, return_scores=True
         )
         out: list[Recommendation | None] = [None] * len(keys)
-        item_ids = self.items.ids
-        for j, r in enumerate(rows):
-            row = ranked[j]
-            n = int((row >= 0).sum())
+        # ids and scores converted for the whole batch at once (-1 padding sits at each row's end)
+        lengths = (ranked >= 0).sum(axis=1).tolist()
+        names = self.items.ids[np.maximum(ranked, 0)].tolist()
+        values = scores.tolist()
+        for j, r in enumerate(rows.tolist()):
+            n = lengths[j]
             if n == 0:
                 out[r] = self._nothing_left(keys[r], int(idx[r]), k)
                 continue
-            out[r] = Recommendation(keys[r], tuple(item_ids[row[:n]].tolist()),
-                                    tuple(scores[j, :n].tolist()), "personalised")
+            out[r] = Recommendation(keys[r], tuple(names[j][:n]), tuple(values[j][:n]),
+                                    "personalised")
         for r in np.flatnonzero(~with_history):
             if unknown[r]:
                 if on_unknown == "empty":
