@@ -84,7 +84,7 @@ def test_bad_seed_or_relevance_is_one_clear_line(tmp_path, option, message):
     assert result.output.strip().splitlines()[-1] == message
 
 
-@pytest.mark.parametrize("target", ["missing/dir/out.json", "missing/dir/run"])
+@pytest.mark.parametrize("target", ["missing/dir/out.json", "missing/dir/run", "missing/out.json"])
 def test_unwritable_output_is_one_clear_line(tmp_path, target):
     path = tmp_path / "r.csv"
     path.write_text("user,item\n" + "".join(f"u{u},i{(u + i) % 9}\n" for u in range(12) for i in range(5)))
@@ -106,7 +106,7 @@ def test_an_empty_list_entry_is_an_error_not_a_shorter_list(value, option):
     result = CliRunner().invoke(create_cli(), ["compare", "-m", "popularity", "-q", option, value])
     assert result.exit_code in (1, 2)
     assert "Traceback" not in result.output
-    assert "an empty entry between commas; use a comma-separated list like a,b,c" in result.output
+    assert "an empty entry; use a comma-separated list like a,b,c" in result.output
 
 
 def test_several_k_come_from_one_ranking_and_equal_separate_runs():

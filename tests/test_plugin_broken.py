@@ -153,6 +153,11 @@ def test_name_a_builtin_has_fails_in_compare_with_both_qualified_names(rectool_r
     table = CliRunner().invoke(create_cli(), ["compare", "--models", "popularity,linear",
                                               "--dataset", str(path), "--quiet"])
     assert table.exit_code == 0 and "FAILED" in table.output and message in table.output
+    with_baseline = CliRunner().invoke(create_cli(), ["compare", "--models", "popularity,linear",
+                                                      "--dataset", str(path), "--quiet",
+                                                      "--baseline", "popularity"])
+    assert with_baseline.exit_code == 0, with_baseline.output
+    assert "no paired differences: the baseline popularity failed" in with_baseline.output
     out = CliRunner().invoke(create_cli(), ["compare", "--models", "clash:popularity",
                                             "--dataset", str(path), "--quiet"])
     assert out.exit_code == 0, out.output

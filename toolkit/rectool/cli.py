@@ -37,8 +37,8 @@ def split_list(value: str | None, option: str = "") -> list[str]:
         return []
     parts = [v.strip() for v in value.split(",")]
     if not all(parts):
-        raise ConfigError(f"{option or 'list'} {value!r}: an empty entry between commas; "
-                          "use a comma-separated list like a,b,c")
+        raise ConfigError(f"{option or 'list'} {value!r}: an empty entry; use a comma-separated "
+                          "list like a,b,c")
     return parts
 
 
@@ -55,6 +55,9 @@ def check_output(output: Path | None) -> None:
     if output.suffix.lower() in FILE_SUFFIXES:
         if output.is_dir():
             raise OutputError(f"cannot write {output}: it is a folder; {fix}")
+        if output.parent.exists() and not output.parent.is_dir():
+            raise OutputError(f"cannot write {output}: {output.parent} is a file, not a folder; "
+                              f"{fix}")
         if not output.parent.is_dir():
             raise OutputError(f"cannot write {output}: folder {output.parent} does not exist; {fix}")
         return

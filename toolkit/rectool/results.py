@@ -79,6 +79,15 @@ class Results:
     versions: dict[str, str] = field(default_factory=library_versions)
     baseline: str | None = None  # set by compare(baseline=...): adds the significance table
 
+    def baseline_problem(self) -> str:
+        """Why the significance table is empty although a baseline was asked for."""
+        base = next((m for m in self.models if m.model == self.baseline), None)
+        if base is not None and base.error:
+            return f"the baseline {self.baseline} failed"
+        if all(m.error for m in self.models if m.model != self.baseline):
+            return f"every model other than the baseline {self.baseline} failed"
+        return f"no model could be paired with the baseline {self.baseline}"
+
     def significance(self) -> list[dict[str, Any]]:
         """Paired comparisons against ``baseline``, one record per other model and metric."""
         if self.baseline is None:
@@ -206,6 +215,9 @@ class Results:
             console.print(f"paired difference vs baseline {self.baseline} (same users; 95% CI "
                           "t-based; p: paired t-test, Wilcoxon)", highlight=False, soft_wrap=True)
             console.print(self._significance_table(sig))
+        elif self.baseline is not None:
+            console.print(f"no paired differences: {self.baseline_problem()}", highlight=False,
+                          soft_wrap=True)
         for m in self.models:
             if m.error:
                 console.print(f"{m.model} failed: {m.error}", highlight=False, soft_wrap=True)

@@ -220,6 +220,7 @@ class Recommender:
         """
         if k < 1:
             raise ConfigError(f"k must be at least 1, got {k}")
+        wanted = None if features is None else _feature_weights(features)
         notes: list[str] = []
         known_items = np.empty(0, dtype=np.int64)
         if history is not None:
@@ -250,12 +251,15 @@ class Recommender:
                 source = "friends"
             else:
                 notes.append(f"none of the {len(friend_idx)} friends is known with history")
-        if features is not None and scores is None:
-            given = (dict(features) if isinstance(features, Mapping)
-                     else dict.fromkeys([features] if isinstance(features, str) else features, 1.0))
-            scores = self.model.fold_in_features({str(n): float(v) for n, v in given.items()})
+        if wanted is not None and scores is not None:
+            notes.append(f"features not used: scored from the {source}")
+        elif wanted is not None and not wanted:
+            notes.append("no features given (every value was 0 or the list was empty)")
+        elif wanted is not None:
+            scores = self.model.fold_in_features(wanted)
             if scores is None:
-                notes.append(f"{self.name} cannot score a new user from features alone")
+                notes.append(f"{self.name} cannot score a new user from features alone (it was "
+                             "fitted without user features, or does not use them)")
             else:
                 source = "features"
         exclude = known_items if exclude_seen else None
@@ -295,3 +299,24 @@ class Recommender:
             raise ModelError(f"unknown {what} id(s) {', '.join(map(repr, bad))}")
         return idx
 
+
+def _feature_weights(features: Any) -> dict[str, float]:
+    """``{name: weight}`` from a mapping, an iterable of names (weight 1) or one name; zero
+    weights are left out. A weight that is not a finite positive number is a ModelError naming
+    the feature: a NaN or infinite weight would silently turn the row into noise."""
+    if isinstance(features, Mapping):
+        given = dict(features)
+    else:
+        given = dict.fromkeys([features] if isinstance(features, str) else list(features), 1.0)
+    out: dict[str, float] = {}
+    for name, raw in given.items():
+        try:
+            value = float(raw)
+        except (TypeError, ValueError):
+            value = float("nan")
+        if not np.isfinite(value) or value < 0:
+            raise ModelError(f"feature {str(name)!r}: weight {raw!r} is not a finite number >= 0; "
+                             "give 1 for a feature the user has, or leave it out")
+        if value > 0:
+            out[str(name)] = value
+    return out

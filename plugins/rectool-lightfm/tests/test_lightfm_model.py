@@ -245,3 +245,25 @@ def test_new_user_is_scored_from_user_features_alone(tmp_path) -> None:
     plain = rectool.fit("lightfm", data, **{**FAST, "use_features": False})
     out = plain.recommend_for(features={"group:A": 1}, k=5)
     assert out.source == "popular" and "cannot score a new user from features alone" in out.detail
+
+
+@pytest.mark.parametrize("weight", [float("nan"), float("inf"), -1.0, "x", None])
+def test_a_feature_weight_that_is_not_a_finite_non_negative_number_is_refused(weight) -> None:
+    rec = rectool.fit("lightfm", _planted_with_user_features(), **FAST)
+    with pytest.raises(ModelError, match=f"^feature 'group:A': weight {weight!r} is not a finite "
+                                         "number >= 0; give 1 for a feature the user has"):
+        rec.recommend_for(features={"group:A": weight}, k=5)
+    plain = rectool.fit("popularity", _planted_with_user_features())  # whatever the model
+    with pytest.raises(ModelError, match="^feature 'group:A'"):
+        plain.recommend_for(features={"group:A": weight}, k=5)
+
+
+def test_empty_or_unused_features_say_so() -> None:
+    data = _planted_with_user_features()
+    rec = rectool.fit("lightfm", data, **FAST)
+    for empty in ({}, [], {"group:A": 0}):
+        out = rec.recommend_for(features=empty, k=5)
+        assert (out.source, out.detail) == (
+            "popular", "no features given (every value was 0 or the list was empty)")
+    out = rec.recommend_for(history=["i0", "i1"], features={"group:B": 1}, k=5)
+    assert out.source == "history" and out.detail == "features not used: scored from the history"

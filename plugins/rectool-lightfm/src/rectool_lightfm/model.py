@@ -298,8 +298,9 @@ class LightFMModel(Model):
         if unknown:
             raise ModelError(
                 f"lightfm: unknown user feature(s) {', '.join(map(repr, unknown[:5]))}; this "
-                f"model's user features are {', '.join(map(repr, side[:8]))}"
-                + (f" and {len(side) - 8} more" if len(side) > 8 else ""))
+                f"model's user features are {', '.join(map(repr, side[:40]))}"
+                + (f" and {len(side) - 40} more (Recommender.model.user_feature_names lists "
+                   "them)" if len(side) > 40 else ""))
         if not cols:
             return None
         row = sp.csr_matrix((np.asarray(values, np.float32), (np.zeros(len(cols), np.int64), cols)),
