@@ -267,3 +267,22 @@ def test_empty_or_unused_features_say_so() -> None:
             "popular", "no features given (every value was 0 or the list was empty)")
     out = rec.recommend_for(history=["i0", "i1"], features={"group:B": 1}, k=5)
     assert out.source == "history" and out.detail == "features not used: scored from the history"
+
+
+def test_cli_recommend_for_a_new_user_by_feature(tmp_path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from rectool.cli import create_cli
+
+    rectool.fit("lightfm", _planted_with_user_features(), **{**FAST, "epochs": 30}).save(tmp_path / "m")
+    out = CliRunner().invoke(create_cli(), ["recommend", str(tmp_path / "m"), "--feature", "group:B",
+                                            "--k", "5", "--format", "json"])
+    assert out.exit_code == 0, out.output
+    [listed] = json.loads(out.output)
+    assert (listed["status"], listed["source"]) == ("fallback", "features")
+    assert all(int(i[1:]) >= 15 for i in listed["items"]), listed["items"]
+    bad = CliRunner().invoke(create_cli(), ["recommend", str(tmp_path / "m"), "--feature", "group:B=x"])
+    assert bad.exit_code == 1
+    assert "Error: feature 'group:B': weight 'x' is not a finite number >= 0" in bad.output

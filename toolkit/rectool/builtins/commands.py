@@ -62,6 +62,9 @@ def register_commands(cli: click.Group) -> None:
                   help="For a new user: a friend's user id, repeatable.")
     @click.option("--history", "history", multiple=True,
                   help="For a new user: an item id they interacted with, repeatable.")
+    @click.option("--feature", "features", multiple=True, metavar="NAME[=WEIGHT]",
+                  help="For a new user: a user feature they have (e.g. gender:F), repeatable; "
+                       "weight 1 unless given.")
     @click.option("--k", "k", default=10, show_default=True, type=click.IntRange(min=1))
     @click.option("--include-seen", is_flag=True, help="Do not mask the user's training items.")
     @click.option("--on-unknown", type=click.Choice(["popular", "error", "empty"]),
@@ -72,19 +75,28 @@ def register_commands(cli: click.Group) -> None:
                   help="Allow a pickled backend to load (only for files you trust).")
     @_domain_errors
     def recommend_cmd(model_dir: Path, users: tuple[str, ...], friends: tuple[str, ...],
-                      history: tuple[str, ...], k: int, include_seen: bool, on_unknown: str,
-                      fmt: str, trust: bool) -> None:
-        """Recommend items for users of a saved model (and for a new user by friends/history)."""
+                      history: tuple[str, ...], features: tuple[str, ...], k: int,
+                      include_seen: bool, on_unknown: str, fmt: str, trust: bool) -> None:
+        """Recommend items for users of a saved model (and for a new user by friends, history
+        or user features)."""
         from rectool.api import load_model
 
-        if not users and not friends and not history:
-            raise ConfigError("name at least one --user (or --friend/--history for a new user)")
+        if not users and not friends and not history and not features:
+            raise ConfigError("name at least one --user (or --friend/--history/--feature for a "
+                              "new user)")
+        weights: dict[str, str] = {}
+        for item in features:  # NAME or NAME=WEIGHT; the service checks the weight
+            name, eq, raw = item.rpartition("=") if "=" in item else (item, "", "1")
+            if not name.strip():
+                raise ConfigError(f"--feature {item!r}: use NAME or NAME=WEIGHT, e.g. gender:F")
+            weights[name.strip()] = raw.strip()
         rec = load_model(model_dir, trust=trust)
         lists = rec.recommend(list(users), k, exclude_seen=not include_seen,
                               on_unknown=on_unknown) if users else []  # type: ignore[arg-type]
-        if friends or history:
+        if friends or history or features:
             lists.append(rec.recommend_for(friends=friends or None, history=history or None,
-                                           k=k, exclude_seen=not include_seen))
+                                           features=weights or None, k=k,
+                                           exclude_seen=not include_seen))
         if fmt == "json":
             click.echo(json.dumps([r.to_dict() for r in lists], indent=2))
             return
