@@ -86,7 +86,7 @@ def register_commands(cli: click.Group) -> None:
                               "new user)")
         weights: dict[str, str] = {}
         for item in features:  # NAME or NAME=WEIGHT; the service checks the weight
-            name, eq, raw = item.rpartition("=") if "=" in item else (item, "", "1")
+            name, _, raw = item.rpartition("=") if "=" in item else (item, "", "1")
             if not name.strip():
                 raise ConfigError(f"--feature {item!r}: use NAME or NAME=WEIGHT, e.g. gender:F")
             weights[name.strip()] = raw.strip()

@@ -283,8 +283,7 @@ class LightFMModel(Model):
         self._check_fitted()
         if self._user_feature_names is None:
             return None
-        index = {str(n): i for i, n in enumerate(self._user_feature_names)}
-        side = [n.removeprefix("side:") for n in index if n.startswith("side:")]
+        index, side = self._side_feature_index()
         if not side:
             return None
         cols, values, unknown = [], [], []
@@ -306,6 +305,18 @@ class LightFMModel(Model):
         row = sp.csr_matrix((np.asarray(values, np.float32), (np.zeros(len(cols), np.int64), cols)),
                             shape=(1, len(index)))
         return self.score_features(row)[0]
+
+    def _side_feature_index(self) -> tuple[dict[str, int], list[str]]:
+        """Column of each ``side:<name>`` feature and the bare side names, built once per fitted
+        or loaded feature space (the names never change after that), not on every request."""
+        names = self._user_feature_names
+        cached = getattr(self, "_side_index_cache", None)
+        if cached is None or cached[0] is not names:
+            index = {str(n): i for i, n in enumerate(names)} if names is not None else {}
+            side = [n.removeprefix("side:") for n in index if n.startswith("side:")]
+            cached = (names, index, side)
+            self._side_index_cache = cached  # a benign race: every thread builds the same value
+        return cached[1], cached[2]
 
     def fold_in_friends(self, friends: np.ndarray) -> np.ndarray | None:
         """Scores over all items for a new user with these friends (training user indices).
